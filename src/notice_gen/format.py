@@ -1,0 +1,233 @@
+"""Stage 3, format: apply the profile's rules to a record, giving the template its ready values.
+
+Number line, date line, labels, Nơi nhận punctuation, signature lines and the
+lengths of the drawn lines are all decided here; templates only place them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from babel.numbers import format_decimal
+from markupsafe import escape
+
+from .profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
+from .validate import Meeting, Point, Record, authority_marker
+
+DEFAULT_NUMBERING = ("1.", "a)", "-")
+VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_COUNTER = re.compile(r"\d+|[IVXLC]+|[a-zđ]")
+_ROMAN = [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+          (4, "IV"), (1, "I")]  # fmt: skip
+
+
+class WordText(str):
+    """Text whose line breaks become Word line breaks when a template prints it."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self))).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+
+
+def two_digits(value: int) -> str:
+    """Zero-padded below 10, as days, numbers and months 1-2 are written."""
+    return format_decimal(value, format="00", locale="vi")
+
+
+def number_line(record: Record) -> str:
+    """`Số: 05/TB-VP` (State) or `Số 135-TB/TU` (Party); blank when there is no number yet."""
+    rules = record.rules
+    number = two_digits(record.number) if record.number else BLANK_NUMBER
+    return rules.number_format.format(
+        number=number, type=rules.type_codes[record.kind], issuer=record.issuer.code
+    )
+
+
+def date_words(day: date | None, year: int | None = None) -> str:
+    """`ngày 05 tháng 01 năm 2020`, `ngày 29 tháng 6 năm 2019`; blanks when undated."""
+    if day is None:
+        return f"ngày{BLANK_DAY}tháng{BLANK_DAY}năm" + (f" {year}" if year else "")
+    month = two_digits(day.month) if day.month <= 2 else format_decimal(day.month, locale="vi")
+    return f"ngày {two_digits(day.day)} tháng {month} năm {day.year}"
+
+
+def date_line(record: Record) -> str:
+    return f"{record.place}, {date_words(record.date, record.year)}"
+
+
+def short_date(day: date) -> str:
+    """`05/6/2014`: the same padding rule, as dates are cited inside the text."""
+    month = two_digits(day.month) if day.month <= 2 else str(day.month)
+    return f"{two_digits(day.day)}/{month}/{day.year}"
+
+
+def recipient_lines(record: Record) -> list[str]:
+    """`- X;` for each recipient (`,` under HD 36) and the archive line last."""
+    rules = record.rules
+    lines = [f"- {_bare(item)}{rules.separator}" for item in record.recipients]
+    archive = _bare(record.archive)
+    if archive.startswith(rules.archive_prefix):
+        archive = archive[len(rules.archive_prefix) :].lstrip(" :")
+    if rules.regime == "state" and not re.match(r"VT\b", archive):
+        archive = f"VT, {archive}"
+    return [*lines, rules.archive_format.format(archive=archive)]
+
+
+def _bare(item: str) -> str:
+    """A Nơi nhận entry without the leading dash and the trailing punctuation."""
+    return re.sub(r"[;,.\s]+$", "", re.sub(r"^[-–+•]\s*", "", item.strip()))
+
+
+def signer_lines(record: Record) -> dict[str, str]:
+    signer = record.signer
+    authority = ""
+    if signer.authority:
+        marker = authority_marker(signer.authority, record.rules)
+        authority = f"{marker} {signer.on_behalf_of}"
+    return {"authority_line": authority, "position": signer.position, "name": signer.name}
+
+
+def label(pattern: str, path: list[int]) -> str:
+    """The label of the item at `path` (1-based counts by depth) under `pattern`.
+
+    The last counter of the pattern counts this level, earlier ones the levels above:
+    `1.` -> `3.`, `a)` -> `c)`, `1.1-` -> `2.1-`, `I.` -> `IV.`, `-` -> `-`.
+    """
+    found = list(_COUNTER.finditer(pattern))
+    numbers = ([1] * len(found) + path)[len(path) :] if found else []
+    out, end = [], 0
+    for match, n in zip(found, numbers, strict=True):
+        out += [pattern[end : match.start()], _counter(match.group(), n)]
+        end = match.end()
+    return "".join([*out, pattern[end:]])
+
+
+def _counter(token: str, n: int) -> str:
+    if token.isdigit():
+        return str(n)
+    if token.islower():
+        letters, out = VIETNAMESE_LETTERS, ""
+        while n:
+            n, rest = divmod(n - 1, len(letters))
+            out = letters[rest] + out
+        return out
+    roman = ""
+    for value, numeral in _ROMAN:
+        count, n = divmod(n, value)
+        roman += numeral * count
+    return roman
+
+
+def body(record: Record) -> list[dict[str, str]]:
+    """The body's paragraphs in order: intro, the labelled points, closing."""
+    paragraphs = [_paragraph(text) for text in (record.intro or intro_from(record.meeting))]
+    scheme = tuple(record.numbering or DEFAULT_NUMBERING)
+    paragraphs += _points(record.conclusions, scheme, [])
+    paragraphs += [_paragraph(text) for text in record.closing or []]
+    return paragraphs
+
+
+def _paragraph(text: str, lead: str = "", heading: str = "") -> dict[str, str]:
+    return {"label": WordText(lead), "heading": WordText(heading), "text": WordText(text)}
+
+
+def _points(points: list[Point], scheme: tuple[str, ...], path: list[int]) -> list[dict[str, str]]:
+    out = []
+    depth = len(path)
+    pattern = scheme[depth] if depth < len(scheme) else DEFAULT_NUMBERING[-1]
+    for n, point in enumerate(points, 1):
+        mark = point.label or label(pattern, [*path, n])
+        texts = point.text or [""]
+        heading = point.heading or ""
+        first = _paragraph(
+            texts[0],
+            f"{mark} ",
+            f"{heading} " if heading and texts[0] else heading,
+        )
+        out += [first, *(_paragraph(t) for t in texts[1:])]
+        out += _points(point.points, scheme, [*path, n])
+    return out
+
+
+def intro_from(meeting: Meeting | None) -> list[str]:
+    """An opening paragraph composed from the meeting, for records without `intro`."""
+    if meeting is None or meeting.date is None or meeting.chair is None:
+        return []
+    when = f"Ngày {short_date(meeting.date)}"
+    if meeting.start:
+        hours, minutes = meeting.start.split(":")
+        when = f"Vào lúc {int(hours)} giờ {minutes} ngày {short_date(meeting.date)}"
+    chair = meeting.chair
+    who = f"đồng chí {chair.name}" + (f", {chair.position}" if chair.position else "")
+    what = f"buổi làm việc với {meeting.with_}" if meeting.with_ else "cuộc họp"
+    sentence = f"{when}, {who} chủ trì {what}"
+    if meeting.agenda:
+        sentence += " về " + " ".join(meeting.agenda)
+    if meeting.location:
+        sentence += f" tại {meeting.location}"
+    parts = [sentence + "."]
+    if meeting.attendees:
+        parts.append(f"Cùng dự có {', '.join(meeting.attendees)}.")
+    speaker = f"đồng chí {chair.position}" if chair.position else f"đồng chí {chair.name}"
+    parts.append(f"Sau khi nghe báo cáo và ý kiến của các thành viên dự họp, {speaker} kết luận:")
+    return [" ".join(parts)]
+
+
+@cache
+def _metrics() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("metrics.json").read_text("utf-8"))
+
+
+def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> int:
+    """Printed width of `text` in Times New Roman, in twips."""
+    metrics = _metrics()
+    table = metrics[("bold" if bold else "") + ("italic" if italic else "") or "regular"]
+    fallback = table["n"]
+    units = sum(table.get(ch, fallback) for ch in text)
+    return round(units / metrics["units_per_em"] * size * 20)
+
+
+def rule_lengths(record: Record) -> dict[str, int]:
+    """Lengths (twips) of the drawn lines: State 1/3-1/2 under the issuer and the
+    subject and the full Tiêu ngữ; Party the full title ĐẢNG CỘNG SẢN VIỆT NAM."""
+    rules = record.rules
+    styles = rules.styles
+    if rules.regime == "party":
+        title = styles["NGPartyTitle"]
+        return {"party_title": width(rules.header_lines["party_title"], title.size, bold=True)}
+    issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in record.issuer.name)
+    subject = min(
+        max(width(line, styles["NGSubject"].size, bold=True) for line in record.subject.split("\n")),
+        text_width(rules),
+    )
+    return {
+        "issuer": round(issuer * 5 / 12),
+        "motto": width(rules.header_lines["motto"], styles["NGMotto"].size, bold=True),
+        "subject": round(subject * 5 / 12),
+    }
+
+
+def context(record: Record) -> dict[str, Any]:
+    """Every value a template may print, ready to print."""
+    rules: Profile = record.rules
+    return {
+        **{name: WordText(value) for name, value in rules.header_lines.items()},
+        "parent_lines": [WordText(line) for line in record.issuer.parent or []],
+        "issuer_lines": [WordText(line) for line in record.issuer.name],
+        "number_line": WordText(number_line(record)),
+        "date_line": WordText(date_line(record)),
+        "doc_type": WordText(DOC_TYPES[record.kind][0]),
+        "title_lines": [WordText(line) for line in record.title or []],
+        "subject": WordText(record.subject),
+        "body": body(record),
+        "recipients": [WordText(line) for line in recipient_lines(record)],
+        "signer": {k: WordText(v) for k, v in signer_lines(record).items()},
+        "rules": rule_lengths(record),
+        "profile": rules.name,
+        "kind": record.kind,
+    }
+

@@ -1,0 +1,241 @@
+"""Stage 1, load: read a record file (YAML, JSON or TOML) and its `extends` chain.
+
+Every scalar is read as text: the record model, not the file format, decides what
+is a number or a date, so `14:00`, `2.10`, `05` and `no` keep their wording.
+Each value's position is kept to name the file and line in error messages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .errors import Problem, RecordError
+
+KeyPath = tuple[str | int, ...]
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+
+@dataclass
+class Source:
+    """A record's merged tree, with the file and line each value came from."""
+
+    path: Path
+    data: dict[str, Any]
+    positions: dict[KeyPath, tuple[Path, int]] = field(default_factory=dict)
+
+    def locate(self, key: KeyPath) -> tuple[Path, int | None]:
+        """The file and line of `key`, or of its nearest ancestor that has one."""
+        for end in range(len(key), -1, -1):
+            if key[:end] in self.positions:
+                return self.positions[key[:end]]
+        return self.path, None
+
+    def problem(self, key: KeyPath, message: str) -> Problem:
+        file, line = self.locate(key)
+        return Problem(file, line, key_name(key), message)
+
+
+def key_name(key: KeyPath) -> str:
+    """`('conclusions', 2, 'text')` -> `conclusions[2].text`."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load(path: Path) -> Source:
+    """Read `path` and merge the organisation files it extends."""
+    return _load(Path(path), ())
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Source:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, resolved))
+        raise RecordError([Problem(path, None, "extends", f"extends itself in a cycle: {cycle}")])
+    source = read(path)
+    parent = source.data.pop("extends", None)
+    if parent is None:
+        return source
+    if not isinstance(parent, str) or not parent.strip():
+        raise RecordError([source.problem(("extends",), "expected the path of a record file")])
+    base_path = path.parent / parent.strip()
+    if not base_path.is_file():
+        raise RecordError([source.problem(("extends",), f"no such file: {base_path}")])
+    base = _load(base_path, (*chain, resolved))
+    source.positions.pop(("extends",), None)
+    return _merge(base, source)
+
+
+def _merge(base: Source, over: Source) -> Source:
+    """Mappings merge key by key, everything else (lists too) is replaced."""
+
+    def merge(a: Any, b: Any) -> Any:
+        if isinstance(a, dict) and isinstance(b, dict):
+            return {**a, **{k: merge(a[k], v) if k in a else v for k, v in b.items()}}
+        return b
+
+    def replaced(key: KeyPath) -> bool:
+        node: Any = over.data
+        for part in key:
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+            if not isinstance(node, dict):
+                return True
+        return False
+
+    positions = {k: v for k, v in base.positions.items() if not replaced(k[:-1])}
+    positions.update(over.positions)
+    return Source(over.path, merge(base.data, over.data), positions)
+
+
+def read(path: Path) -> Source:
+    """Parse one file, without following `extends`."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(SUFFIXES)
+        raise RecordError([Problem(path, None, "", f"unknown file type; use one of {known}")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError([Problem(path, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise RecordError([Problem(path, None, "", f"cannot read: {exc.strerror}")]) from None
+    data, positions = {"yaml": _yaml, "json": _json, "toml": _toml}[kind](text, path)
+    if not isinstance(data, dict):
+        raise RecordError([Problem(path, 1, "", "expected a mapping of keys (kind:, profile:, …)")])
+    return Source(path, data, {k: (path, line) for k, line in positions.items()})
+
+
+class _TextLoader(yaml.SafeLoader):
+    """A YAML loader that resolves plain scalars to text, except null."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_NULL = "tag:yaml.org,2002:null"
+
+
+def _compose(text: str, path: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_TextLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = " ".join(s for s in (exc.context, exc.problem) if s)
+        raise RecordError([Problem(path, line, "", f"not valid YAML: {detail}")]) from None
+    except yaml.YAMLError as exc:
+        raise RecordError([Problem(path, None, "", f"not valid YAML: {exc}")]) from None
+
+
+def _yaml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
+    node = _compose(text, path)
+    positions: dict[KeyPath, int] = {}
+    return (_build(node, (), positions, path) if node else {}), positions
+
+
+def _build(node: yaml.Node, key: KeyPath, positions: dict[KeyPath, int], path: Path) -> Any:
+    positions.setdefault(key, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise RecordError([Problem(path, key_node.start_mark.line + 1, "", "a key must be a word")])
+            name = key_node.value
+            if name in out:
+                where = key_name((*key, name))
+                raise RecordError([Problem(path, key_node.start_mark.line + 1, where, "key given twice")])
+            positions[(*key, name)] = key_node.start_mark.line + 1
+            out[name] = _build(value_node, (*key, name), positions, path)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*key, i), positions, path) for i, item in enumerate(node.value)]
+    return None if node.tag == _NULL else node.value
+
+
+def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in items:
+            if name in out:
+                raise ValueError(f"key {name!r} given twice")
+            out[name] = value
+        return out
+
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise RecordError([Problem(path, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+    except ValueError as exc:
+        raise RecordError([Problem(path, None, "", f"not valid JSON: {exc}")]) from None
+    try:  # JSON is YAML: borrow its positions
+        positions: dict[KeyPath, int] = {}
+        node = yaml.compose(text, Loader=_TextLoader)
+        if node is not None:
+            _build(node, (), positions, path)
+    except (yaml.YAMLError, RecordError):
+        positions = {}
+    return data, positions
+
+
+def _toml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
+    try:
+        data = tomllib.loads(text, parse_float=str)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        raise RecordError([Problem(path, line, "", f"not valid TOML: {exc}")]) from None
+    return _as_text(data), _toml_positions(text)
+
+
+def _as_text(value: Any) -> Any:
+    """TOML's typed scalars back to text, as the other formats give them."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+_TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_KEY = re.compile(r'^\s*("[^"]*"|[\w.\- ]+?)\s*=')
+
+
+def _toml_positions(text: str) -> dict[KeyPath, int]:
+    """Lines of tables and keys, read from the text (tomllib keeps none)."""
+    positions: dict[KeyPath, int] = {}
+    counts: dict[KeyPath, int] = {}
+    table: KeyPath = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        if match := _TABLE.match(line):
+            table = tuple(p.strip().strip('"') for p in match.group(2).split("."))
+            if match.group(1) == "[[":
+                index = counts[table] = counts.get(table, -1) + 1
+                table = (*table, index)
+            positions.setdefault(table, number)
+        elif match := _KEY.match(line):
+            key = tuple(p.strip().strip('"') for p in match.group(1).split("."))
+            positions.setdefault((*table, *key), number)
+    return positions

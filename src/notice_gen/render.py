@@ -1,0 +1,266 @@
+"""Stage 4, render: fill a Word template with a record's ready values.
+
+A template is compiled once per profile: the profile's page setup and style
+properties are written into it, the lengths of its drawn lines are tied to the
+record's values, docxtpl's clean-up makes its tags readable to Jinja, and each
+story part is compiled. Rendering a record is then one Jinja pass per part and
+one deterministic zip write.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from .errors import TemplateError
+from .profiles import FONT, PAGE_HEIGHT, PAGE_WIDTH, PROFILES, Profile, Style, text_width
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+STORY_TYPES = (
+    "document.main+xml",
+    "header+xml",
+    "footer+xml",
+    "footnotes+xml",
+    "endnotes+xml",
+)
+RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
+    "NGRuleIssuer": "issuer",
+    "NGRuleMotto": "motto",
+    "NGRuleSubject": "subject",
+    "NGRulePartyTitle": "party_title",
+}
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+# Schema order of the children we set (ECMA-376 Part 1, CT_PPrBase, CT_RPr, CT_Style).
+PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+             "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
+             "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
+             "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+             "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr "
+             "sectPr pPrChange").split()  # fmt: skip
+RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+             "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz "
+             "szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang "
+             "eastAsianLayout specVanish oMath").split()  # fmt: skip
+STYLE_ORDER = ("name aliases basedOn next link autoRedefine hidden uiPriority semiHidden "
+               "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid "
+               "pPr rPr tblPr trPr tcPr tblStylePr").split()  # fmt: skip
+SECT_ORDER = ("headerReference footerReference footnotePr endnotePr type pgSz pgMar "
+              "paperSrc pgBorders lnNumType pgNumType cols formProt vAlign noEndnote "
+              "titlePg textDirection bidi rtlGutter docGrid printerSettings "
+              "sectPrChange").split()  # fmt: skip
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def builtin_templates() -> Path:
+    """The folder of the built-in templates (packaged, or the source tree's)."""
+    packaged = Path(str(resources.files(__package__).joinpath("templates")))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+def builtin_template(kind: str, profile: Profile) -> Path:
+    return builtin_templates() / f"{kind}.{profile.regime}.docx"
+
+
+@dataclass(frozen=True)
+class _Part:
+    info: zipfile.ZipInfo
+    data: bytes | None  # None when the part is a template
+    template: jinja2.Template | None = None
+
+
+class Template:
+    """A .docx template compiled for one profile."""
+
+    def __init__(self, path: Path, profile: Profile) -> None:
+        self.path = path
+        self.profile = profile
+        try:
+            with zipfile.ZipFile(path) as package:
+                members = [(info, package.read(info)) for info in package.infolist()]
+        except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            raise TemplateError(f"{path}: not a readable .docx file ({exc})") from None
+        stories = _story_parts({i.filename: d for i, d in members}, path)
+        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.parts: list[_Part] = []
+        for info, data in members:
+            if info.filename == "word/styles.xml":
+                data = _apply_styles(data, profile)
+            if info.filename in stories:
+                xml = data.decode("utf-8")
+                if stories[info.filename] == "document.main+xml":
+                    xml = _apply_page_setup(xml, profile)
+                try:
+                    compiled = env.from_string(DocxTemplate.patch_xml(None, xml))
+                except jinja2.TemplateSyntaxError as exc:
+                    raise TemplateError(f"{path}: {info.filename}: {exc.message}") from None
+                self.parts.append(_Part(info, None, compiled))
+            else:
+                self.parts.append(_Part(info, data))
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The .docx bytes for `context`; the same context gives the same bytes."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+            for part in self.parts:
+                data = part.data if part.template is None else self._render_part(part, context)
+                info = zipfile.ZipInfo(part.info.filename, ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(info, data)
+        return buffer.getvalue()
+
+    def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
+        name = part.info.filename
+        try:
+            xml = part.template.render(context).encode("utf-8")  # type: ignore[union-attr]
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"{self.path}: {name}: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{self.path}: {name}: {exc}") from None
+        try:
+            etree.fromstring(xml)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"{self.path}: {name}: rendered XML is broken ({exc})") from None
+        return xml
+
+
+@lru_cache(maxsize=32)
+def _compiled(path: str, mtime: float, profile: str) -> Template:
+    return Template(Path(path), PROFILES[profile])
+
+
+def load_template(path: Path, profile: Profile) -> Template:
+    """The compiled template, from a per-process cache while the file is unchanged."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from None
+    return _compiled(str(path.resolve()), mtime, profile.name)
+
+
+def _story_parts(members: dict[str, bytes], path: Path) -> dict[str, str]:
+    """Part name -> content type suffix, for the parts that carry text."""
+    try:
+        types = etree.fromstring(members["[Content_Types].xml"])
+    except (KeyError, etree.XMLSyntaxError):
+        raise TemplateError(f"{path}: [Content_Types].xml is missing or broken") from None
+    out = {}
+    for override in types:
+        content_type = override.get("ContentType", "")
+        kind = next((t for t in STORY_TYPES if content_type.endswith(f".{t}")), None)
+        if kind and override.get("PartName"):
+            out[override.get("PartName").lstrip("/")] = kind
+    if "document.main+xml" not in out.values():
+        raise TemplateError(f"{path}: no main document part; is this a Word document?")
+    return out
+
+
+def _set(parent: etree._Element, tag: str, order: list[str], **attrs: str) -> etree._Element:
+    """Replace or insert the child `tag` of `parent` at its schema position."""
+    for old in parent.findall(w(tag)):
+        parent.remove(old)
+    child = etree.Element(w(tag), {w(k): v for k, v in attrs.items()})
+    rank = order.index(tag)
+    for i, sibling in enumerate(parent):
+        name = etree.QName(sibling).localname
+        if name in order and order.index(name) > rank:
+            parent.insert(i, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _child(parent: etree._Element, tag: str, order: list[str]) -> etree._Element:
+    found = parent.find(w(tag))
+    return found if found is not None else _set(parent, tag, order)
+
+
+def _run_properties(rpr: etree._Element, size: float, style: Style | None = None) -> None:
+    _set(rpr, "rFonts", RPR_ORDER, ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
+    if style is not None:
+        for tag, on in (("b", style.bold), ("bCs", style.bold), ("i", style.italic),
+                        ("iCs", style.italic)):  # fmt: skip
+            _set(rpr, tag, RPR_ORDER, val="1" if on else "0")
+        _set(rpr, "u", RPR_ORDER, val="single" if style.underline else "none")
+    _set(rpr, "color", RPR_ORDER, val="000000")
+    _set(rpr, "sz", RPR_ORDER, val=str(round(size * 2)))
+    _set(rpr, "szCs", RPR_ORDER, val=str(round(size * 2)))
+
+
+def _paragraph_properties(ppr: etree._Element, style: Style) -> None:
+    if style.before is not None or style.line is not None:
+        spacing = {"before": style.before, "after": style.after, "line": style.line}
+        attrs = {k: str(v) for k, v in spacing.items() if v is not None}
+        _set(ppr, "spacing", PPR_ORDER, **attrs, lineRule=style.line_rule)
+    if style.first_line is not None:
+        _set(ppr, "ind", PPR_ORDER, firstLine=str(style.first_line))
+    if style.align is not None:
+        _set(ppr, "jc", PPR_ORDER, val=style.align)
+
+
+def _apply_styles(data: bytes, profile: Profile) -> bytes:
+    """Write the profile's fonts, sizes, weights and spacing into styles.xml."""
+    root = etree.fromstring(data)
+    defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    if defaults is not None:
+        _run_properties(defaults, profile.styles["NGBody"].size)
+    for style in root.findall("w:style", NS):
+        rule = profile.styles.get(style.get(w("styleId")), None)
+        if rule is None:
+            continue
+        _paragraph_properties(_child(style, "pPr", STYLE_ORDER), rule)
+        _run_properties(_child(style, "rPr", STYLE_ORDER), rule.size, rule)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _apply_page_setup(xml: str, profile: Profile) -> str:
+    """A4, the profile's margins, no page number on page 1, and drawn lines whose
+    length follows the record (see `format.rule_lengths`)."""
+    root = etree.fromstring(xml.encode("utf-8"))
+    top, bottom, left, right = profile.margins
+    for sect in root.iter(w("sectPr")):
+        _set(sect, "pgSz", SECT_ORDER, w=str(PAGE_WIDTH), h=str(PAGE_HEIGHT))
+        margins = {"top": top, "bottom": bottom, "left": left, "right": right,
+                   "header": profile.header_distance, "footer": profile.header_distance,
+                   "gutter": 0}  # fmt: skip
+        _set(sect, "pgMar", SECT_ORDER, **{k: str(v) for k, v in margins.items()})
+        _set(sect, "titlePg", SECT_ORDER)
+    for paragraph in root.iter(w("p")):
+        style = paragraph.find("w:pPr/w:pStyle", NS)
+        key = RULE_STYLES.get(style.get(w("val"))) if style is not None else None
+        if key is not None:
+            room = _room(paragraph, profile)
+            indent = f"{{{{ [0, ({room} - rules.{key}) // 2]|max }}}}"
+            _set(paragraph.find(w("pPr")), "ind", PPR_ORDER, left=indent, right=indent,
+                 firstLine="0")  # fmt: skip
+    return etree.tostring(root, encoding="unicode")
+
+
+def _room(paragraph: etree._Element, profile: Profile) -> int:
+    """Width available to a paragraph: its table cell's, or the text area's."""
+    cell = next(paragraph.iterancestors(w("tc")), None)
+    if cell is None:
+        return text_width(profile)
+    width = cell.find("w:tcPr/w:tcW", NS)
+    table = next(cell.iterancestors(w("tbl")))
+    margins = 0
+    for side, default in (("left", 108), ("right", 108)):
+        mar = table.find(f"w:tblPr/w:tblCellMar/w:{side}", NS)
+        margins += int(mar.get(w("w"))) if mar is not None else default
+    if width is None or not re.fullmatch(r"\d+", width.get(w("w"), "")):
+        return text_width(profile) // 2 - margins
+    return int(width.get(w("w"))) - margins

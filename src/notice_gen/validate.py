@@ -1,0 +1,282 @@
+"""Stage 2, validate: the record model of record-format.md, checked against its profile.
+
+All problems of a record are reported together, each with its file, line and key
+path. Text comes out NFC; control characters are refused, never written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from .errors import Problem, RecordError
+from .load import KeyPath, Source
+from .profiles import KINDS, PROFILES, Profile
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def clean(text: str) -> str:
+    """NFC text, trimmed; control characters other than a line break are refused."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if match := _CONTROL.search(text):
+        raise ValueError(f"control character U+{ord(match.group()):04X} is not allowed in text")
+    if not text:
+        raise ValueError("must not be empty")
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text:
+        raise ValueError("must fit on one line")
+    return text
+
+
+def _paragraphs(value: Any) -> Any:
+    """A block of text or a list of strings -> list of paragraphs."""
+    if isinstance(value, str):
+        return [p for p in _BLANK_LINE.split(value.strip()) if p.strip()] or [value]
+    return value
+
+
+def _lines(value: Any) -> Any:
+    """One or more lines, given as a string or a list of strings."""
+    return value.strip().split("\n") if isinstance(value, str) else value
+
+
+def _as_mapping(key: str) -> Any:
+    return lambda value: {key: value} if isinstance(value, str) else value
+
+
+Text = Annotated[str, AfterValidator(clean)]
+Line = Annotated[Text, AfterValidator(_one_line)]
+Paragraphs = Annotated[list[Text], BeforeValidator(_paragraphs), Field(min_length=1)]
+Lines = Annotated[list[Line], BeforeValidator(_lines), Field(min_length=1)]
+Code = Annotated[str, Field(pattern=r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ][A-ZĐa-z0-9]*)*$")]
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Issuer(_Model):
+    parent: Lines | None = None
+    name: Lines
+    code: Code
+
+
+class Person(_Model):
+    name: Line
+    position: Line | None = None
+
+
+class Speech(_Model):
+    speaker: Line
+    position: Line | None = None
+    content: Paragraphs
+
+
+class Meeting(_Model):
+    model_config = ConfigDict(populate_by_name=True)
+
+    date: dt.date | None = None
+    start: Clock | None = None
+    end: Clock | None = None
+    location: Line | None = None
+    chair: Annotated[Person, BeforeValidator(_as_mapping("name"))] | None = None
+    with_: Line | None = Field(None, alias="with")
+    attendees: list[Text] = []
+    secretary: Annotated[Person, BeforeValidator(_as_mapping("name"))] | None = None
+    agenda: Paragraphs | None = None
+    reports: list[Text] = []
+    speeches: list[Speech] = []
+
+
+class Point(_Model):
+    text: Paragraphs | None = None
+    heading: Text | None = None
+    label: Line | None = None
+    points: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = []
+
+
+class Signer(_Model):
+    authority: Line | None = None
+    on_behalf_of: Line | None = None
+    position: Line
+    name: Line
+
+
+class Record(_Model):
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    profile: Literal[tuple(PROFILES)]  # type: ignore[valid-type]
+    issuer: Issuer
+    number: Annotated[int, Field(ge=1, le=999_999)] | None = None
+    place: Line
+    date: dt.date | None = None
+    year: Annotated[int, Field(ge=1945, le=2999)] | None = None
+    title: Lines | None = None
+    subject: Text
+    meeting: Meeting | None = None
+    intro: Paragraphs | None = None
+    numbering: list[Annotated[Line, Field(pattern=r"^\S{1,12}$")]] | None = None
+    conclusions: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = []
+    closing: Paragraphs | None = None
+    recipients: Annotated[list[Text], Field(min_length=1)]
+    archive: Line
+    signer: Signer
+
+    @property
+    def rules(self) -> Profile:
+        return PROFILES[self.profile]
+
+
+_MESSAGES = {
+    "missing": "required key is missing",
+    "string_type": "expected text",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "int_type": "expected a whole number",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+    "date_parsing": "expected a date written YYYY-MM-DD",
+    "date_type": "expected a date written YYYY-MM-DD",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of keys",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+}
+
+
+def _message(error: dict[str, Any], fields: list[str]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(error["loc"][-1]), fields, n=1)
+        return "unknown key" + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind == "literal_error":
+        return f"expected one of {error['ctx']['expected']}"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "string_pattern_mismatch":
+        if error["loc"][-1] in ("start", "end"):
+            return "expected a time written HH:MM (24-hour)"
+        if "numbering" in error["loc"]:
+            return "expected a label pattern without spaces, such as 1. / a) / - / I. / 2.1-"
+        return "expected capital letters and digits, groups joined by '-' (e.g. UBND, VPTU)"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"{error['msg'].lower().replace('input ', 'expected a value ')}"
+    if kind == "too_short":
+        return "must have at least one entry"
+    return _MESSAGES.get(kind, error["msg"])
+
+
+def _fields(loc: KeyPath) -> list[str]:
+    """Names of the keys allowed next to the one at `loc`, for 'did you mean'."""
+    model: Any = Record
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if info is None:
+            return []
+        model = next((m for m in _models(info.annotation)), None)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    for arg in getattr(annotation, "__args__", ()) + getattr(annotation, "__metadata__", ()):
+        found += _models(arg)
+    return found
+
+
+def validate(source: Source) -> tuple[Record, list[Problem]]:
+    """Check `source` against the record model and its profile.
+
+    Returns the record and the warnings; raises `RecordError` with every problem found.
+    """
+    try:
+        record = Record.model_validate(source.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            problems.append(source.problem(loc, _message(error, _fields(loc))))
+        raise RecordError(_unique(problems)) from None
+    problems, warnings = _check_rules(record, source)
+    if problems:
+        raise RecordError(problems)
+    return record, warnings
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Problem]]:
+    """What the profile and the kind require beyond the shape of the record."""
+    rules = record.rules
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    signer = record.signer
+    if signer.authority is not None:
+        marker = authority_marker(signer.authority, rules)
+        if marker is None:
+            others = [p for p in PROFILES.values() if authority_marker(signer.authority, p)]
+            hint = f" ({others[0].title} marker)" if others else ""
+            problems.append(
+                source.problem(
+                    ("signer", "authority"),
+                    f"{signer.authority!r}{hint} is not allowed by {rules.name}; "
+                    f"use one of {', '.join(rules.markers)}",
+                )
+            )
+        if signer.on_behalf_of is None:
+            problems.append(
+                source.problem(("signer", "on_behalf_of"), "required with signer.authority")
+            )
+    elif signer.on_behalf_of is not None:
+        problems.append(
+            source.problem(("signer", "authority"), "required with signer.on_behalf_of")
+        )
+    if record.kind == "thong-bao-ket-luan" and not record.conclusions:
+        problems.append(source.problem(("conclusions",), "a conclusion notice needs at least one point"))
+    if record.date and record.year and record.date.year != record.year:
+        problems.append(source.problem(("year",), f"differs from the year of date ({record.date.year})"))
+    if record.date:
+        if rules.valid_from and record.date < rules.valid_from:
+            warnings.append(
+                source.problem(("profile",), f"{rules.title} applies from {rules.valid_from:%d/%m/%Y}")
+            )
+        if rules.valid_until and record.date > rules.valid_until:
+            warnings.append(
+                source.problem(
+                    ("profile",), f"{rules.title} was replaced on {rules.valid_until:%d/%m/%Y}"
+                )
+            )
+    return problems, warnings
+
+
+def authority_marker(value: str, profile: Profile) -> str | None:
+    """The profile's spelling of a signing-authority marker, or None if not its own."""
+    for marker in profile.markers:
+        if value in (marker, marker.rstrip(".")):
+            return marker
+    return None
+

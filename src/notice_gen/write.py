@@ -1,0 +1,94 @@
+"""Stage 5, write: put documents on disk atomically, never over a person's edits.
+
+Each output folder keeps a manifest of what notice-gen wrote there and the
+SHA-256 of each file. A file whose bytes no longer match (a person edited it)
+or that notice-gen did not write is kept unless the caller forces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+MANIFEST = ".notice-gen.json"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class OutputDir:
+    """A folder of generated documents and the manifest that protects them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot create the folder ({exc.strerror})") from None
+        self.files: dict[str, dict[str, str]] = self._read_manifest()
+
+    def _read_manifest(self) -> dict[str, dict[str, str]]:
+        try:
+            return json.loads((self.path / MANIFEST).read_text("utf-8"))["files"]
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, KeyError, TypeError):
+            raise OutputError(
+                f"{self.path / MANIFEST}: the manifest is unreadable; "
+                "move it away to start afresh"
+            ) from None
+
+    def write(self, name: str, data: bytes, source: Path, *, force: bool = False) -> bool:
+        """Write `name`; False when it already holds exactly `data`.
+
+        Raises `OutputError` when the existing file was changed after notice-gen wrote
+        it, or was not written by notice-gen, unless `force`.
+        """
+        target = self.path / name
+        digest = sha256(data)
+        if target.exists():
+            current = sha256(target.read_bytes())
+            if current == digest:
+                self._record(name, digest, source)
+                return False
+            if not force and self.files.get(name, {}).get("sha256") != current:
+                why = "was changed after notice-gen wrote it" if name in self.files else (
+                    "was not written by notice-gen")
+                raise OutputError(f"{target}: {why}; it is kept (use --force to overwrite)")
+        try:
+            atomic_write(target, data)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
+        self._record(name, digest, source)
+        return True
+
+    def _record(self, name: str, digest: str, source: Path) -> None:
+        entry = {"sha256": digest, "source": str(source)}
+        if self.files.get(name) == entry:
+            return
+        self.files[name] = entry
+        manifest = {"version": 1, "files": dict(sorted(self.files.items()))}
+        text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+        atomic_write(self.path / MANIFEST, text.encode("utf-8"))
