@@ -49,12 +49,18 @@ def _paragraphs(value: Any) -> Any:
     """A block of text or a list of strings -> list of paragraphs."""
     if isinstance(value, str):
         return [p for p in _BLANK_LINE.split(value.strip()) if p.strip()] or [value]
+    if not isinstance(value, list):
+        raise ValueError("expected text, or a list of paragraphs")
     return value
 
 
 def _lines(value: Any) -> Any:
     """One or more lines, given as a string or a list of strings."""
-    return value.strip().split("\n") if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.strip().split("\n")
+    if not isinstance(value, list):
+        raise ValueError("expected text, or a list of lines")
+    return value
 
 
 def _as_mapping(key: str) -> Any:

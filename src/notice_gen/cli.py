@@ -1,0 +1,133 @@
+"""The `notice-gen` command line.
+
+Exit status: 0 done, 2 a record or the command line is wrong, 1 any other failure.
+No traceback reaches the user; heavy modules load only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from . import NoticeGenError, Problem
+from .profiles import PROFILES
+
+STARTER_KINDS = ("thong-bao-ket-luan",)
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _fail(exc: NoticeGenError) -> int:
+    for line in str(exc).splitlines():
+        click.echo(f"error: {line}", err=True)
+    return exc.exit_code
+
+
+def _run(paths: tuple[Path, ...], step) -> None:  # type: ignore[no-untyped-def]
+    """Apply `step` to each record; a failed record never stops the others."""
+    status = 0
+    for path in paths:
+        try:
+            step(path)
+        except NoticeGenError as exc:
+            status = max(status, _fail(exc))
+    sys.exit(status)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="notice-gen")
+def main() -> None:
+    """Vietnamese administrative notices from records: .docx laid out exactly as
+    Nghị định 30/2020/NĐ-CP (State) or Hướng dẫn 05-HD/VPTW and 36-HD/VPTW (Party)
+    require.
+
+    \b
+    Start with a record, then render it:
+      notice-gen new thong-bao-ket-luan --profile nd30 > thong-bao.yaml
+      notice-gen render thong-bao.yaml
+    """
+
+
+@main.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+    show_default=True, help="Folder for the documents, named <record name>.docx.",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
+def render(records: tuple[Path, ...], output: Path, force: bool) -> None:
+    """Render each RECORD (YAML, JSON or TOML) to a Word document.
+
+    A record with a mistake is reported with its file, line and key, and gives no
+    document; the others are still rendered. A document that was changed by hand
+    after notice-gen wrote it is kept unless --force is given.
+
+    \b
+    Examples:
+      notice-gen render data/thong-bao.yaml
+      notice-gen render data/*.yaml -o out/
+    """
+    from . import render_file
+
+    def step(path: Path) -> None:
+        written, warnings = render_file(path, output, force=force)
+        _warn(warnings)
+        click.echo(f"{path} -> {written}")
+
+    _run(records, step)
+
+
+@main.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(records: tuple[Path, ...]) -> None:
+    """Check each RECORD against the record format and its profile, writing nothing.
+
+    \b
+    Example:
+      notice-gen validate data/*.yaml
+    """
+    from . import read_record
+
+    def step(path: Path) -> None:
+        _, warnings = read_record(path)
+        _warn(warnings)
+        click.echo(f"{path}: ok")
+
+    _run(records, step)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(STARTER_KINDS))
+@click.option(
+    "--profile", type=click.Choice(list(PROFILES)), default="nd30", show_default=True,
+    help="The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018).",
+)  # fmt: skip
+def new(kind: str, profile: str) -> None:
+    """Print a starter record for KIND, its keys explained in Vietnamese.
+
+    \b
+    Example:
+      notice-gen new thong-bao-ket-luan --profile party-hd05 > thong-bao.yaml
+    """
+    regime = "state" if profile == "nd30" else "party"
+    starter = resources.files(__package__).joinpath("starters", f"{kind}.{regime}.yaml")
+    text = starter.read_text("utf-8")
+    click.echo(text.replace("profile: party-hd05", f"profile: {profile}"), nl=False)
+
+
+def run() -> None:
+    """Entry point: `main` with every unexpected failure turned into a message."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
+        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); "
+                   "please report it with the record that caused it", err=True)
+        sys.exit(1)
