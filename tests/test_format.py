@@ -116,12 +116,19 @@ def test_recipients_written_with_punctuation_are_not_doubled():
     ],
 )
 def test_authority_line(profile, authority, expected):
-    signer = {"authority": authority, "on_behalf_of": "ỦY BAN NHÂN DÂN", "position": "P", "name": "N"}
+    signer = {
+        "authority": authority,
+        "on_behalf_of": "ỦY BAN NHÂN DÂN",
+        "position": "P",
+        "name": "N",
+    }
     assert signer_lines(record(profile, signer=signer))["authority_line"] == expected
 
 
-@pytest.mark.parametrize(("profile", "authority"), [("nd30", "T/M"), ("party-hd05", "TM."),
-                                                      ("party-hd36", "TUQ."), ("nd30", "K/T")])
+@pytest.mark.parametrize(
+    ("profile", "authority"),
+    [("nd30", "T/M"), ("party-hd05", "TM."), ("party-hd36", "TUQ."), ("nd30", "K/T")],
+)
 def test_marker_of_the_other_regime_is_an_error_naming_signer_authority(profile, authority):
     signer = {"authority": authority, "on_behalf_of": "BAN", "position": "P", "name": "N"}
     with pytest.raises(RecordError) as exc:

@@ -84,7 +84,9 @@ def test_json_and_toml_keep_numbers_as_written(tmp_path):
 def test_wrong_type_deep_in_points_names_file_line_and_key_path(tmp_path):
     text = BASE.replace("      - Ý con.", "      - text: {a: b}")
     path = write(tmp_path, text)
-    assert problems(path) == [f"{path}:11: conclusions[1].points[0].text: expected text, or a list of paragraphs"]
+    assert problems(path) == [
+        f"{path}:11: conclusions[1].points[0].text: expected text, or a list of paragraphs"
+    ]
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -100,7 +102,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
 def test_bad_number_and_profile(tmp_path):
     text = BASE.replace("profile: nd30", "profile: nd-30") + "number: abc\n"
     found = problems(write(tmp_path, text))
-    assert any(":2: profile: expected one of 'nd30', 'party-hd05' or 'party-hd36'" in p for p in found)
+    assert any(
+        ":2: profile: expected one of 'nd30', 'party-hd05' or 'party-hd36'" in p for p in found
+    )
     assert any(":15: number: expected a whole number" in p for p in found)
 
 
@@ -141,7 +145,10 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path):
     record, _ = read_record(path)
     assert record.profile == "party-hd05"
     assert (record.issuer.parent, record.issuer.name, record.issuer.code) == (
-        ["TỈNH ỦY LÂM ĐỒNG"], ["VĂN PHÒNG"], "TU")  # fmt: skip
+        ["TỈNH ỦY LÂM ĐỒNG"],
+        ["VĂN PHÒNG"],
+        "TU",
+    )
     assert record.recipients == ["Các huyện ủy"]
     assert (record.signer.position, record.signer.name) == ("CHÁNH VĂN PHÒNG", "Trần Văn B")
 

@@ -26,18 +26,37 @@ OUT = Path(__file__).resolve().parents[1] / "templates"
 HEADER_WIDTHS = (mm(70), mm(95))
 SIGNATURE_WIDTHS = (mm(80), mm(85))
 STYLE_NAMES = {  # style id -> name shown in Word
-    "NGParent": "NG Parent body", "NGIssuer": "NG Issuing body", "NGStar": "NG Star",
-    "NGNumber": "NG Number", "NGNationalTitle": "NG National title", "NGMotto": "NG Motto",
-    "NGPartyTitle": "NG Party title", "NGDate": "NG Date line", "NGDocType": "NG Document type",
-    "NGSubject": "NG Subject", "NGSeparator": "NG Separator", "NGBody": "NG Body",
-    "NGRecipientsLabel": "NG Recipients label", "NGRecipient": "NG Recipient",
-    "NGAuthority": "NG Authority", "NGPosition": "NG Position", "NGSignerName": "NG Signer name",
-    "NGPageNumber": "NG Page number", "NGRuleIssuer": "NG Rule issuing body",
-    "NGRuleMotto": "NG Rule motto", "NGRuleSubject": "NG Rule subject",
+    "NGParent": "NG Parent body",
+    "NGIssuer": "NG Issuing body",
+    "NGStar": "NG Star",
+    "NGNumber": "NG Number",
+    "NGNationalTitle": "NG National title",
+    "NGMotto": "NG Motto",
+    "NGPartyTitle": "NG Party title",
+    "NGDate": "NG Date line",
+    "NGDocType": "NG Document type",
+    "NGSubject": "NG Subject",
+    "NGSeparator": "NG Separator",
+    "NGBody": "NG Body",
+    "NGRecipientsLabel": "NG Recipients label",
+    "NGRecipient": "NG Recipient",
+    "NGAuthority": "NG Authority",
+    "NGPosition": "NG Position",
+    "NGSignerName": "NG Signer name",
+    "NGPageNumber": "NG Page number",
+    "NGRuleIssuer": "NG Rule issuing body",
+    "NGRuleMotto": "NG Rule motto",
+    "NGRuleSubject": "NG Rule subject",
     "NGRulePartyTitle": "NG Rule party title",
-}  # fmt: skip
-SPACE_BEFORE = {"NGDocType": 18, "NGNumber": 4, "NGDate": 4, "NGRecipientsLabel": 12,
-                "NGAuthority": 12, "NGPosition": 0}  # fmt: skip
+}
+SPACE_BEFORE = {
+    "NGDocType": 18,
+    "NGNumber": 4,
+    "NGDate": 4,
+    "NGRecipientsLabel": 12,
+    "NGAuthority": 12,
+    "NGPosition": 0,
+}
 
 
 def _styles(document: Document, profile: Profile) -> None:
@@ -161,8 +180,13 @@ def _page_numbers(document: Document) -> None:
     section.first_page_header.is_linked_to_previous = False
     paragraph = section.header.paragraphs[0]
     paragraph.style = document.styles[STYLE_NAMES["NGPageNumber"]]
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
-                       ("end", None)):  # fmt: skip
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind:
             field = OxmlElement("w:fldChar")

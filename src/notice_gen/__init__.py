@@ -21,8 +21,8 @@ __all__ = [
     "RecordError",
     "TemplateError",
     "read_record",
-    "render_record",
     "render_file",
+    "render_record",
 ]
 
 

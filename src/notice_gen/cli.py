@@ -57,9 +57,13 @@ def main() -> None:
 @main.command()
 @click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-    show_default=True, help="Folder for the documents, named <record name>.docx.",
-)  # fmt: skip
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the documents, named <record name>.docx.",
+)
 @click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
 def render(records: tuple[Path, ...], output: Path, force: bool) -> None:
     """Render each RECORD (YAML, JSON or TOML) to a Word document.
@@ -105,9 +109,12 @@ def validate(records: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("kind", type=click.Choice(STARTER_KINDS))
 @click.option(
-    "--profile", type=click.Choice(list(PROFILES)), default="nd30", show_default=True,
+    "--profile",
+    type=click.Choice(list(PROFILES)),
+    default="nd30",
+    show_default=True,
     help="The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018).",
-)  # fmt: skip
+)
 def new(kind: str, profile: str) -> None:
     """Print a starter record for KIND, its keys explained in Vietnamese.
 
@@ -127,7 +134,10 @@ def run() -> None:
         main(standalone_mode=True)
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
-        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); "
-                   "please report it with the record that caused it", err=True)
+    except Exception as exc:
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "please report it with the record that caused it",
+            err=True,
+        )
         sys.exit(1)

@@ -22,8 +22,17 @@ from .validate import Meeting, Point, Record, authority_marker
 DEFAULT_NUMBERING = ("1.", "a)", "-")
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 _COUNTER = re.compile(r"\d+|[IVXLC]+|[a-zđ]")
-_ROMAN = [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-          (4, "IV"), (1, "I")]  # fmt: skip
+_ROMAN = [
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+]
 
 
 class WordText(str):
@@ -201,7 +210,9 @@ def rule_lengths(record: Record) -> dict[str, int]:
         return {"party_title": width(rules.header_lines["party_title"], title.size, bold=True)}
     issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in record.issuer.name)
     subject = min(
-        max(width(line, styles["NGSubject"].size, bold=True) for line in record.subject.split("\n")),
+        max(
+            width(line, styles["NGSubject"].size, bold=True) for line in record.subject.split("\n")
+        ),
         text_width(rules),
     )
     return {
@@ -230,4 +241,3 @@ def context(record: Record) -> dict[str, Any]:
         "profile": rules.name,
         "kind": record.kind,
     }
-

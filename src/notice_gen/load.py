@@ -156,11 +156,15 @@ def _build(node: yaml.Node, key: KeyPath, positions: dict[KeyPath, int], path: P
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise RecordError([Problem(path, key_node.start_mark.line + 1, "", "a key must be a word")])
+                raise RecordError(
+                    [Problem(path, key_node.start_mark.line + 1, "", "a key must be a word")]
+                )
             name = key_node.value
             if name in out:
                 where = key_name((*key, name))
-                raise RecordError([Problem(path, key_node.start_mark.line + 1, where, "key given twice")])
+                raise RecordError(
+                    [Problem(path, key_node.start_mark.line + 1, where, "key given twice")]
+                )
             positions[(*key, name)] = key_node.start_mark.line + 1
             out[name] = _build(value_node, (*key, name), positions, path)
         return out

@@ -43,23 +43,28 @@ RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context'
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Schema order of the children we set (ECMA-376 Part 1, CT_PPrBase, CT_RPr, CT_Style).
-PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
-             "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
-             "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
-             "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-             "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr "
-             "sectPr pPrChange").split()  # fmt: skip
-RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
-             "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz "
-             "szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang "
-             "eastAsianLayout specVanish oMath").split()  # fmt: skip
-STYLE_ORDER = ("name aliases basedOn next link autoRedefine hidden uiPriority semiHidden "
-               "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid "
-               "pPr rPr tblPr trPr tcPr tblStylePr").split()  # fmt: skip
-SECT_ORDER = ("headerReference footerReference footnotePr endnotePr type pgSz pgMar "
-              "paperSrc pgBorders lnNumType pgNumType cols formProt vAlign noEndnote "
-              "titlePg textDirection bidi rtlGutter docGrid printerSettings "
-              "sectPrChange").split()  # fmt: skip
+PPR_ORDER = """
+    pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers
+    pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE
+    autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents
+    suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle
+    rPr sectPr pPrChange
+""".split()
+RPR_ORDER = """
+    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
+    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
+    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath
+""".split()
+STYLE_ORDER = """
+    name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed
+    qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr
+    tblStylePr
+""".split()
+SECT_ORDER = """
+    headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders
+    lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter
+    docGrid printerSettings sectPrChange
+""".split()
 
 
 def w(tag: str) -> str:
@@ -192,8 +197,12 @@ def _child(parent: etree._Element, tag: str, order: list[str]) -> etree._Element
 def _run_properties(rpr: etree._Element, size: float, style: Style | None = None) -> None:
     _set(rpr, "rFonts", RPR_ORDER, ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
     if style is not None:
-        for tag, on in (("b", style.bold), ("bCs", style.bold), ("i", style.italic),
-                        ("iCs", style.italic)):  # fmt: skip
+        for tag, on in (
+            ("b", style.bold),
+            ("bCs", style.bold),
+            ("i", style.italic),
+            ("iCs", style.italic),
+        ):
             _set(rpr, tag, RPR_ORDER, val="1" if on else "0")
         _set(rpr, "u", RPR_ORDER, val="single" if style.underline else "none")
     _set(rpr, "color", RPR_ORDER, val="000000")
@@ -234,9 +243,15 @@ def _apply_page_setup(xml: str, profile: Profile) -> str:
     top, bottom, left, right = profile.margins
     for sect in root.iter(w("sectPr")):
         _set(sect, "pgSz", SECT_ORDER, w=str(PAGE_WIDTH), h=str(PAGE_HEIGHT))
-        margins = {"top": top, "bottom": bottom, "left": left, "right": right,
-                   "header": profile.header_distance, "footer": profile.header_distance,
-                   "gutter": 0}  # fmt: skip
+        margins = {
+            "top": top,
+            "bottom": bottom,
+            "left": left,
+            "right": right,
+            "header": profile.header_distance,
+            "footer": profile.header_distance,
+            "gutter": 0,
+        }
         _set(sect, "pgMar", SECT_ORDER, **{k: str(v) for k, v in margins.items()})
         _set(sect, "titlePg", SECT_ORDER)
     for paragraph in root.iter(w("p")):
@@ -245,8 +260,9 @@ def _apply_page_setup(xml: str, profile: Profile) -> str:
         if key is not None:
             room = _room(paragraph, profile)
             indent = f"{{{{ [0, ({room} - rules.{key}) // 2]|max }}}}"
-            _set(paragraph.find(w("pPr")), "ind", PPR_ORDER, left=indent, right=indent,
-                 firstLine="0")  # fmt: skip
+            _set(
+                paragraph.find(w("pPr")), "ind", PPR_ORDER, left=indent, right=indent, firstLine="0"
+            )
     return etree.tostring(root, encoding="unicode")
 
 

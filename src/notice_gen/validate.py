@@ -6,10 +6,10 @@ path. Text comes out NFC; control characters are refused, never written.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -262,13 +262,19 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
             source.problem(("signer", "authority"), "required with signer.on_behalf_of")
         )
     if record.kind == "thong-bao-ket-luan" and not record.conclusions:
-        problems.append(source.problem(("conclusions",), "a conclusion notice needs at least one point"))
+        problems.append(
+            source.problem(("conclusions",), "a conclusion notice needs at least one point")
+        )
     if record.date and record.year and record.date.year != record.year:
-        problems.append(source.problem(("year",), f"differs from the year of date ({record.date.year})"))
+        problems.append(
+            source.problem(("year",), f"differs from the year of date ({record.date.year})")
+        )
     if record.date:
         if rules.valid_from and record.date < rules.valid_from:
             warnings.append(
-                source.problem(("profile",), f"{rules.title} applies from {rules.valid_from:%d/%m/%Y}")
+                source.problem(
+                    ("profile",), f"{rules.title} applies from {rules.valid_from:%d/%m/%Y}"
+                )
             )
         if rules.valid_until and record.date > rules.valid_until:
             warnings.append(
@@ -285,4 +291,3 @@ def authority_marker(value: str, profile: Profile) -> str | None:
         if value in (marker, marker.rstrip(".")):
             return marker
     return None
-

@@ -56,8 +56,7 @@ class OutputDir:
             return {}
         except (OSError, ValueError, KeyError, TypeError):
             raise OutputError(
-                f"{self.path / MANIFEST}: the manifest is unreadable; "
-                "move it away to start afresh"
+                f"{self.path / MANIFEST}: the manifest is unreadable; move it away to start afresh"
             ) from None
 
     def write(self, name: str, data: bytes, source: Path, *, force: bool = False) -> bool:
@@ -74,8 +73,11 @@ class OutputDir:
                 self._record(name, digest, source)
                 return False
             if not force and self.files.get(name, {}).get("sha256") != current:
-                why = "was changed after notice-gen wrote it" if name in self.files else (
-                    "was not written by notice-gen")
+                why = (
+                    "was changed after notice-gen wrote it"
+                    if name in self.files
+                    else ("was not written by notice-gen")
+                )
                 raise OutputError(f"{target}: {why}; it is kept (use --force to overwrite)")
         try:
             atomic_write(target, data)

@@ -1,0 +1,90 @@
+"""Reading a rendered .docx back as a person checking it would."""
+
+from __future__ import annotations
+
+from docx.oxml.ns import qn
+from docx.shared import Length
+
+TWIPS_PER_MM = 1440 / 25.4
+FONT = "Times New Roman"
+
+
+def _inherited(style, read):
+    while style is not None:
+        value = read(style)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def size(paragraph) -> float:
+    return _inherited(paragraph.style, lambda s: s.font.size).pt
+
+
+def bold(paragraph) -> bool:
+    return bool(_inherited(paragraph.style, lambda s: s.font.bold))
+
+
+def italic(paragraph) -> bool:
+    return bool(_inherited(paragraph.style, lambda s: s.font.italic))
+
+
+def underline(paragraph) -> bool:
+    return bool(_inherited(paragraph.style, lambda s: s.font.underline))
+
+
+def fmt(paragraph, name: str):
+    return _inherited(paragraph.style, lambda s: getattr(s.paragraph_format, name))
+
+
+def texts(container) -> list[str]:
+    return [p.text for p in container.paragraphs]
+
+
+def body_paragraphs(document) -> list:
+    return [p for p in document.paragraphs if p.style.style_id == "NGBody"]
+
+
+def paragraph(container, text: str):
+    found = [p for p in container.paragraphs if p.text == text]
+    assert found, f"no paragraph reads {text!r}; have {texts(container)}"
+    return found[0]
+
+
+def mm(length: Length | int) -> float:
+    return int(length) / 36000
+
+
+def rule_length_mm(cell, style_id: str) -> float:
+    """Length of the line drawn by the empty bordered paragraph of `style_id` in `cell`."""
+    rule = next(p for p in cell.paragraphs if p.style.style_id == style_id)
+    assert rule.text == ""
+    assert rule.style.element.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:top')}") is not None
+    ind = rule._p.pPr.find(qn("w:ind"))
+    width = int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w")))
+    return (width - int(ind.get(qn("w:left"))) - int(ind.get(qn("w:right")))) / TWIPS_PER_MM
+
+
+def fonts_are_times(document) -> list[str]:
+    """Names of the places whose rFonts are not Times New Roman in all four slots."""
+    styles = document.styles.element
+    places = [
+        ("docDefaults", styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}"))
+    ]
+    places += [
+        (s.get(qn("w:styleId")), s.find(qn("w:rPr")))
+        for s in styles.findall(qn("w:style"))
+        if s.get(qn("w:styleId")).startswith("NG")
+        and not s.get(qn("w:styleId")).startswith("NGRule")
+    ]
+    bad = []
+    for name, rpr in places:
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        slots = [
+            fonts.get(qn(f"w:{k}")) if fonts is not None else None
+            for k in ("ascii", "hAnsi", "eastAsia", "cs")
+        ]
+        if slots != [FONT] * 4:
+            bad.append(name)
+    return bad
