@@ -129,3 +129,19 @@ def test_data_error_in_python_m_has_no_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {bad}:") and "Traceback" not in result.stderr
+
+
+def test_prepared_template_cache_gives_the_same_document(tmp_path, monkeypatch):
+    from notice_gen import read_record
+    from notice_gen.format import context
+    from notice_gen.render import Template, builtin_template
+
+    monkeypatch.setenv("NOTICE_GEN_CACHE_DIR", str(tmp_path / "cache"))
+    record, _ = read_record(SAMPLE)
+    path = builtin_template(record.kind, record.rules)
+    fresh = Template(path, record.rules).render(context(record))
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    cached = Template(path, record.rules).render(context(record))
+    assert cached == fresh
+    (next((tmp_path / "cache").iterdir())).write_bytes(b"garbage")
+    assert Template(path, record.rules).render(context(record)) == fresh

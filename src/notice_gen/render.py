@@ -9,7 +9,11 @@ one deterministic zip write.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import marshal
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -19,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from .errors import TemplateError
 from .profiles import FONT, PAGE_HEIGHT, PAGE_WIDTH, PROFILES, Profile, Style, text_width
+from .write import atomic_write
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -83,7 +87,7 @@ def builtin_template(kind: str, profile: Profile) -> Path:
 
 @dataclass(frozen=True)
 class _Part:
-    info: zipfile.ZipInfo
+    name: str
     data: bytes | None  # None when the part is a template
     template: jinja2.Template | None = None
 
@@ -94,28 +98,16 @@ class Template:
     def __init__(self, path: Path, profile: Profile) -> None:
         self.path = path
         self.profile = profile
-        try:
-            with zipfile.ZipFile(path) as package:
-                members = [(info, package.read(info)) for info in package.infolist()]
-        except (OSError, zipfile.BadZipFile, KeyError) as exc:
-            raise TemplateError(f"{path}: not a readable .docx file ({exc})") from None
-        stories = _story_parts({i.filename: d for i, d in members}, path)
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         self.parts: list[_Part] = []
-        for info, data in members:
-            if info.filename == "word/styles.xml":
-                data = _apply_styles(data, profile)
-            if info.filename in stories:
-                xml = data.decode("utf-8")
-                if stories[info.filename] == "document.main+xml":
-                    xml = _apply_page_setup(xml, profile)
-                try:
-                    compiled = env.from_string(DocxTemplate.patch_xml(None, xml))
-                except jinja2.TemplateSyntaxError as exc:
-                    raise TemplateError(f"{path}: {info.filename}: {exc.message}") from None
-                self.parts.append(_Part(info, None, compiled))
-            else:
-                self.parts.append(_Part(info, data))
+        for name, data, is_story in _prepared(path, profile):
+            if not is_story:
+                self.parts.append(_Part(name, data))
+                continue
+            try:
+                self.parts.append(_Part(name, None, env.from_string(data.decode("utf-8"))))
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(f"{path}: {name}: {exc.message}") from None
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
@@ -123,13 +115,13 @@ class Template:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
             for part in self.parts:
                 data = part.data if part.template is None else self._render_part(part, context)
-                info = zipfile.ZipInfo(part.info.filename, ZIP_TIME)
+                info = zipfile.ZipInfo(part.name, ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 out.writestr(info, data)
         return buffer.getvalue()
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
-        name = part.info.filename
+        name = part.name
         try:
             xml = part.template.render(context).encode("utf-8")  # type: ignore[union-attr]
         except jinja2.UndefinedError as exc:
@@ -155,6 +147,57 @@ def load_template(path: Path, profile: Profile) -> Template:
     except OSError as exc:
         raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from None
     return _compiled(str(path.resolve()), mtime, profile.name)
+
+
+Prepared = list[tuple[str, bytes, bool]]  # part name, content, whether it is a Jinja template
+
+
+def cache_dir() -> Path:
+    """Where prepared templates are kept between runs."""
+    if folder := os.environ.get("NOTICE_GEN_CACHE_DIR"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "notice-gen"
+
+
+def _prepared(path: Path, profile: Profile) -> Prepared:
+    """The template's parts with the profile applied and the tags cleaned, cached on
+    disk by the template's bytes, the profile's values and this module's code."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from None
+    key = hashlib.sha256(raw + repr(profile).encode() + Path(__file__).read_bytes()).hexdigest()
+    cached = cache_dir() / f"{key}.marshal"
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        return marshal.loads(cached.read_bytes())
+    parts = _prepare(raw, path, profile)
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, marshal.dumps(parts))
+    return parts
+
+
+def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
+    from docxtpl import DocxTemplate  # its clean-up of Word's markup inside tags
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            members = {info.filename: package.read(info) for info in package.infolist()}
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"{path}: not a readable .docx file ({exc})") from None
+    stories = _story_parts(members, path)
+    parts: Prepared = []
+    for name, data in members.items():
+        if name == "word/styles.xml":
+            data = _apply_styles(data, profile)
+        if name in stories:
+            xml = data.decode("utf-8")
+            if stories[name] == "document.main+xml":
+                xml = _apply_page_setup(xml, profile)
+            data = DocxTemplate.patch_xml(None, xml).encode("utf-8")
+        parts.append((name, data, name in stories))
+    return parts
 
 
 def _story_parts(members: dict[str, bytes], path: Path) -> dict[str, str]:
