@@ -151,7 +151,8 @@ def _yaml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
 
 
 def _build(node: yaml.Node, key: KeyPath, positions: dict[KeyPath, int], path: Path) -> Any:
-    positions.setdefault(key, node.start_mark.line + 1)
+    if key:
+        positions.setdefault(key, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
