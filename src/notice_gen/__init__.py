@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .errors import NoticeGenError, OutputError, Problem, RecordError, TemplateError
 
 if TYPE_CHECKING:
+    from .check import Finding
     from .validate import Record
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Problem",
     "RecordError",
     "TemplateError",
+    "check_rendered",
     "read_record",
     "render_file",
     "render_record",
@@ -44,13 +46,33 @@ def render_record(record: Record, template: Path | None = None) -> bytes:
     return compiled.render(context(record))
 
 
-def render_file(path: Path, out_dir: Path, *, force: bool = False) -> tuple[Path, list[Problem]]:
-    """Render the record at `path` to `out_dir/<stem>.docx`; returns it and the warnings."""
+def check_rendered(data: bytes, record: Record, template: Path) -> list[Finding]:
+    """Lint a rendered document against its profile; errors mean the template breaks a rule."""
+    from .check import check_bytes
+
+    findings = check_bytes(data, str(template), record.profile)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
+        raise TemplateError(f"{template}: the rendered document breaks {record.profile}:\n{lines}")
+    return [f for f in findings if f.severity == "warning"]
+
+
+def render_file(
+    path: Path, out_dir: Path, *, force: bool = False, check: bool = True
+) -> tuple[Path, list[Problem | Finding]]:
+    """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
+    unless `check` is false; returns the document's path and the warnings."""
+    from .render import builtin_template
     from .write import OutputDir
 
     path = Path(path)
-    record, warnings = read_record(path)
-    data = render_record(record)
+    record, problems = read_record(path)
+    warnings: list[Problem | Finding] = list(problems)
+    template = builtin_template(record.kind, record.rules)
+    data = render_record(record, template)
+    if check:
+        warnings += check_rendered(data, record, template)
     output = OutputDir(out_dir)
     name = f"{path.stem}.docx"
     output.write(name, data, path, force=force)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from . import NoticeGenError, Problem
+from . import NoticeGenError
 from .profiles import PROFILES
 
 STARTER_KINDS = ("thong-bao-ket-luan",)
 
 
-def _warn(warnings: list[Problem]) -> None:
+def _warn(warnings: list) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -65,12 +65,14 @@ def main() -> None:
     help="Folder for the documents, named <record name>.docx.",
 )
 @click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
-def render(records: tuple[Path, ...], output: Path, force: bool) -> None:
+@click.option("--no-check", is_flag=True, help="Do not lint the documents before writing them.")
+def render(records: tuple[Path, ...], output: Path, force: bool, no_check: bool) -> None:
     """Render each RECORD (YAML, JSON or TOML) to a Word document.
 
     A record with a mistake is reported with its file, line and key, and gives no
-    document; the others are still rendered. A document that was changed by hand
-    after notice-gen wrote it is kept unless --force is given.
+    document; the others are still rendered. Each document is checked against its
+    rulebook before it is written (as `notice-gen check` does). A document that was
+    changed by hand after notice-gen wrote it is kept unless --force is given.
 
     \b
     Examples:
@@ -80,7 +82,7 @@ def render(records: tuple[Path, ...], output: Path, force: bool) -> None:
     from . import render_file
 
     def step(path: Path) -> None:
-        written, warnings = render_file(path, output, force=force)
+        written, warnings = render_file(path, output, force=force, check=not no_check)
         _warn(warnings)
         click.echo(f"{path} -> {written}")
 
@@ -104,6 +106,49 @@ def validate(records: tuple[Path, ...]) -> None:
         click.echo(f"{path}: ok")
 
     _run(records, step)
+
+
+@main.command()
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Choice(["auto", *PROFILES]),
+    default="auto",
+    show_default=True,
+    help="The rulebook to judge by; auto reads it from the header (and the date).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
+    """Lint each DOCUMENT (.docx, made by notice-gen or by hand) against its rulebook.
+
+    Every rule of format-rules.md §14 is judged from the document's structure and
+    effective formatting; one line per finding:
+    FILE: RULE-ID severity: message (where: paragraph or cell «text»).
+    A rule that cannot be judged says `unjudged`. Exit status 1 when any error.
+
+    \b
+    Examples:
+      notice-gen check output/*.docx
+      notice-gen check received.docx --profile party-hd36 --json
+    """
+    import json
+
+    from .check import as_json as to_json
+    from .check import check_file
+
+    findings = [f for path in documents for f in check_file(path, profile)]
+    if as_json:
+        click.echo(json.dumps(to_json(findings), ensure_ascii=False, indent=1))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(
+            f"{len(documents)} document(s), {errors} error(s), "
+            f"{sum(f.severity == 'warning' for f in findings)} warning(s)",
+            err=True,
+        )
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
 @main.command()
