@@ -351,7 +351,7 @@ def layout(doc: Document) -> Layout:
 def detect_profile(lay: Layout) -> Profile | None:
     """nd30 from the Quốc hiệu, a Party profile from the party title and the date."""
     header = [p.text.strip() for row in lay.header for cell in row for p in cell.paras]
-    if QUOC_HIEU in header:
+    if QUOC_HIEU in header or TIEU_NGU in header:
         return PROFILES["nd30"]
     if PARTY_TITLE not in header:
         return None
