@@ -8,6 +8,7 @@ Word. Run this only to start the layouts afresh:
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
+from lxml import etree
 
 from notice_gen.profiles import ND30, PARTY_HD05, Profile, mm
 from notice_gen.render import _apply_styles
@@ -231,16 +233,69 @@ def build(profile: Profile, kind: str = "thong-bao-ket-luan") -> bytes:
     return _restyle(buffer.getvalue(), profile)
 
 
+DROPPED = re.compile(r"^(word/stylesWithEffects\.xml|docProps/thumbnail\.jpeg|customXml/.*)$")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def _restyle(data: bytes, profile: Profile) -> bytes:
-    """Write the profile's style values in, so the file looks right when opened."""
+    """Drop what python-docx's default template carries unused (800 KB of styles, a
+    thumbnail, custom XML), then write the profile's style values in, so the file is
+    small and looks right when opened."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        used = _used_styles(src)
         for info in src.infolist():
+            if DROPPED.match(info.filename):
+                continue
             content = src.read(info)
             if info.filename == "word/styles.xml":
-                content = _apply_styles(content, profile)
+                content = _apply_styles(_trim_styles(content, used), profile)
+            elif info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
+                content = _drop_references(content)
             dst.writestr(info, content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def _used_styles(package: zipfile.ZipFile) -> set[str]:
+    used = set()
+    for name in package.namelist():
+        if re.fullmatch(r"word/(document|header\d+|footer\d+)\.xml", name):
+            used |= set(re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"',
+                                   package.read(name)))
+    return {u.decode() for u in used}
+
+
+def _trim_styles(data: bytes, used: set[str]) -> bytes:
+    root = etree.fromstring(data)
+    styles = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style")}
+    keep = {sid for sid, s in styles.items()
+            if s.get(f"{W}default") == "1" or sid.startswith("NG") or sid in used}
+    todo = list(keep)
+    while todo:
+        style = styles.get(todo.pop())
+        for ref in ("basedOn", "link", "next"):
+            el = style.find(f"{W}{ref}") if style is not None else None
+            if el is not None and el.get(f"{W}val") not in keep:
+                keep.add(el.get(f"{W}val"))
+                todo.append(el.get(f"{W}val"))
+    for sid, style in styles.items():
+        if sid not in keep:
+            root.remove(style)
+    latent = root.find(f"{W}latentStyles")
+    if latent is not None:
+        for exception in list(latent):
+            latent.remove(exception)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _drop_references(data: bytes) -> bytes:
+    root = etree.fromstring(data)
+    for el in list(root):
+        target = (el.get("Target") or el.get("PartName") or "").lstrip("/")
+        target = re.sub(r"^(\.\./)+", "", target)
+        if DROPPED.match(target) or DROPPED.match("word/" + target) or el.get("Extension") == "jpeg":
+            root.remove(el)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def main() -> None:

@@ -46,11 +46,11 @@ def render_record(record: Record, template: Path | None = None) -> bytes:
     return compiled.render(context(record))
 
 
-def check_rendered(data: bytes, record: Record, template: Path) -> list[Finding]:
-    """Lint a rendered document against its profile; errors mean the template breaks a rule."""
+def check_rendered(data: bytes, record: Record, template: Path, name: str) -> list[Finding]:
+    """Lint the rendered document `name`; its errors mean the template breaks a rule."""
     from .check import check_bytes
 
-    findings = check_bytes(data, str(template), record.profile)
+    findings = check_bytes(data, name, record.profile)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
@@ -71,9 +71,9 @@ def render_file(
     warnings: list[Problem | Finding] = list(problems)
     template = builtin_template(record.kind, record.rules)
     data = render_record(record, template)
-    if check:
-        warnings += check_rendered(data, record, template)
-    output = OutputDir(out_dir)
     name = f"{path.stem}.docx"
+    if check:
+        warnings += check_rendered(data, record, template, name)
+    output = OutputDir(out_dir)
     output.write(name, data, path, force=force)
     return output.path / name, warnings

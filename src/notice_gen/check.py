@@ -141,13 +141,12 @@ class Document:
     def __init__(self, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
-            self.xml = {
-                n: etree.fromstring(package.read(n))
-                for n in names
-                if n.startswith("word/") and n.endswith(".xml")
-            }
+            wanted = [n for n in names if re.fullmatch(
+                r"word/(document|styles|header\d*|theme/theme\d*)\.xml", n)]
+            self.xml = {n: etree.fromstring(package.read(n)) for n in wanted}
             rels = "word/_rels/document.xml.rels"
             self.rels = etree.fromstring(package.read(rels)) if rels in names else None
+        self._chains: dict[str | None, list[etree._Element]] = {}
         styles = self.xml.get("word/styles.xml")
         self.styles = (
             {s.get(w("styleId")): s for s in styles.findall("w:style", NS)}
@@ -182,6 +181,11 @@ class Document:
         }
 
     def _chain(self, style_id: str | None) -> list[etree._Element]:
+        if style_id not in self._chains:
+            self._chains[style_id] = self._resolve_chain(style_id)
+        return self._chains[style_id]
+
+    def _resolve_chain(self, style_id: str | None) -> list[etree._Element]:
         out: list[etree._Element] = []
         while style_id and style_id in self.styles and len(out) < 20:
             style = self.styles[style_id]

@@ -121,8 +121,9 @@ def read(path: Path) -> Source:
     return Source(path, data, {k: (path, line) for k, line in positions.items()})
 
 
-class _TextLoader(yaml.SafeLoader):
-    """A YAML loader that resolves plain scalars to text, except null."""
+class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A YAML loader (libyaml's parser where installed) that resolves plain scalars
+    to text, except null."""
 
 
 _TextLoader.yaml_implicit_resolvers = {

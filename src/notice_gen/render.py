@@ -15,7 +15,9 @@ import io
 import marshal
 import os
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -44,7 +46,6 @@ RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context'
     "NGRuleSubject": "subject",
     "NGRulePartyTitle": "party_title",
 }
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Schema order of the children we set (ECMA-376 Part 1, CT_PPrBase, CT_RPr, CT_Style).
 PPR_ORDER = """
@@ -88,12 +89,16 @@ def builtin_template(kind: str, profile: Profile) -> Path:
 @dataclass(frozen=True)
 class _Part:
     name: str
-    data: bytes | None  # None when the part is a template
-    template: jinja2.Template | None = None
+    template: jinja2.Template | None = None  # None for a part copied as it is
+    stored: bytes = b""  # a copied part: its zip entry, compressed once
 
 
 class Template:
-    """A .docx template compiled for one profile."""
+    """A .docx template compiled for one profile.
+
+    Parts that carry no tags are compressed once; rendering a record runs Jinja on
+    the story parts and writes one zip, the same bytes for the same context.
+    """
 
     def __init__(self, path: Path, profile: Profile) -> None:
         self.path = path
@@ -102,23 +107,19 @@ class Template:
         self.parts: list[_Part] = []
         for name, data, is_story in _prepared(path, profile):
             if not is_story:
-                self.parts.append(_Part(name, data))
+                self.parts.append(_Part(name, stored=_compressed(data)))
                 continue
             try:
-                self.parts.append(_Part(name, None, env.from_string(data.decode("utf-8"))))
+                self.parts.append(_Part(name, env.from_string(data.decode("utf-8"))))
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(f"{path}: {name}: {exc.message}") from None
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-            for part in self.parts:
-                data = part.data if part.template is None else self._render_part(part, context)
-                info = zipfile.ZipInfo(part.name, ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                out.writestr(info, data)
-        return buffer.getvalue()
+        entries = [
+            part.stored or _compressed(self._render_part(part, context)) for part in self.parts
+        ]
+        return _zip([part.name for part in self.parts], entries)
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         name = part.name
@@ -133,6 +134,31 @@ class Template:
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"{self.path}: {name}: rendered XML is broken ({exc})") from None
         return xml
+
+
+def _compressed(data: bytes) -> bytes:
+    """CRC, sizes and raw deflate data of one zip member, packed for `_zip`."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    body = packer.compress(data) + packer.flush()
+    return struct.pack("<III", zlib.crc32(data), len(body), len(data)) + body
+
+
+def _zip(names: list[str], entries: list[bytes]) -> bytes:
+    """A zip archive of deflated members, with fixed times (1980-01-01), in order."""
+    out, directory = io.BytesIO(), io.BytesIO()
+    for name, entry in zip(names, entries, strict=True):
+        crc_sizes, body = entry[:12], entry[12:]
+        encoded = name.encode("utf-8")
+        offset = out.tell()
+        common = struct.pack("<HHHHH", 20, 0x0800, 8, 0, 0x21) + crc_sizes
+        out.write(struct.pack("<I", 0x04034B50) + common + struct.pack("<HH", len(encoded), 0))
+        out.write(encoded + body)
+        directory.write(struct.pack("<IH", 0x02014B50, 20) + common)
+        directory.write(struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+    start, table = out.tell(), directory.getvalue()
+    count = len(names)
+    out.write(table + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(table), start, 0))
+    return out.getvalue()
 
 
 @lru_cache(maxsize=32)
