@@ -33,8 +33,11 @@ def _run(paragraph, text, size, bold=False, italic=False, underline=False, font=
 
 def _para(container, text="", size=14, align="center", **style):
     paragraph = container.add_paragraph()
-    paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                           "both": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]  # fmt: skip
+    paragraph.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
     if text:
         _run(paragraph, text, size, **style)
     return paragraph
@@ -101,8 +104,10 @@ def hand_made(path: Path, party: bool, **fault) -> Path:
             doc, "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh về cải cách hành chính", 14, bold=True
         )
         _line(doc, 60, 165)
-    for text in (fault.get("body", "Các đơn vị triển khai kế hoạch đúng tiến độ."),
-                 "Văn phòng thông báo để các đơn vị biết, thực hiện."):  # fmt: skip
+    for text in (
+        fault.get("body", "Các đơn vị triển khai kế hoạch đúng tiến độ."),
+        "Văn phòng thông báo để các đơn vị biết, thực hiện.",
+    ):
         paragraph = _para(doc, text, body_size, align="both", font=fault.get("body_font", TNR))
         if fault.get("legacy"):  # pasted from an old TCVN3 document, still in .VnTime
             _run(paragraph, " Th\u00a6ng b\u00b8o k\u00d5t lu\u00b9n.", 14, font=".VnTime")
@@ -136,8 +141,13 @@ def hand_made(path: Path, party: bool, **fault) -> Path:
     section.different_first_page_header_footer = not fault.get("number_on_page_1")
     number_paragraph = section.header.paragraphs[0]
     number_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
-                       ("end", None)):  # fmt: skip
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "2"),
+        ("end", None),
+    ):
         run = _run(number_paragraph, "", 14)
         if kind:
             field = OxmlElement("w:fldChar")
@@ -191,12 +201,14 @@ def test_each_office_mistake_is_caught_with_its_rule(tmp_path, party, fault, rul
 
 
 def test_semicolons_in_a_party_hd36_document(tmp_path):
-    path = hand_made(tmp_path / "hd36.docx", True, separator=";",
-                     date="Cam Ly, ngày 05 tháng 10 năm 2019")  # fmt: skip
+    path = hand_made(
+        tmp_path / "hd36.docx", True, separator=";", date="Cam Ly, ngày 05 tháng 10 năm 2019"
+    )
     findings = check_file(path)
     assert rules(findings) == {"RECIP"}
-    assert all("','" in f.message and "party-hd36" in f.message
-               for f in findings if f.rule == "RECIP")  # fmt: skip
+    assert all(
+        "','" in f.message and "party-hd36" in f.message for f in findings if f.rule == "RECIP"
+    )
     assert rules(check_file(path, "party-hd05")) == set()
 
 

@@ -260,16 +260,20 @@ def _used_styles(package: zipfile.ZipFile) -> set[str]:
     used = set()
     for name in package.namelist():
         if re.fullmatch(r"word/(document|header\d+|footer\d+)\.xml", name):
-            used |= set(re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"',
-                                   package.read(name)))
+            used |= set(
+                re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', package.read(name))
+            )
     return {u.decode() for u in used}
 
 
 def _trim_styles(data: bytes, used: set[str]) -> bytes:
     root = etree.fromstring(data)
     styles = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style")}
-    keep = {sid for sid, s in styles.items()
-            if s.get(f"{W}default") == "1" or sid.startswith("NG") or sid in used}
+    keep = {
+        sid
+        for sid, s in styles.items()
+        if s.get(f"{W}default") == "1" or sid.startswith("NG") or sid in used
+    }
     todo = list(keep)
     while todo:
         style = styles.get(todo.pop())
@@ -293,7 +297,11 @@ def _drop_references(data: bytes) -> bytes:
     for el in list(root):
         target = (el.get("Target") or el.get("PartName") or "").lstrip("/")
         target = re.sub(r"^(\.\./)+", "", target)
-        if DROPPED.match(target) or DROPPED.match("word/" + target) or el.get("Extension") == "jpeg":
+        if (
+            DROPPED.match(target)
+            or DROPPED.match("word/" + target)
+            or el.get("Extension") == "jpeg"
+        ):
             root.remove(el)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

@@ -141,12 +141,16 @@ class Document:
     def __init__(self, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
-            wanted = [n for n in names if re.fullmatch(
-                r"word/(document|styles|header\d*|theme/theme\d*)\.xml", n)]
+            wanted = [
+                n
+                for n in names
+                if re.fullmatch(r"word/(document|styles|header\d*|theme/theme\d*)\.xml", n)
+            ]
             self.xml = {n: etree.fromstring(package.read(n)) for n in wanted}
             rels = "word/_rels/document.xml.rels"
             self.rels = etree.fromstring(package.read(rels)) if rels in names else None
         self._chains: dict[str | None, list[etree._Element]] = {}
+        self._memo: dict[tuple[str | None, str, str], etree._Element | None] = {}
         styles = self.xml.get("word/styles.xml")
         self.styles = (
             {s.get(w("styleId")): s for s in styles.findall("w:style", NS)}
@@ -194,65 +198,84 @@ class Document:
             style_id = based.get(w("val")) if based is not None else None
         return out
 
-    def _para_styles(self, p: etree._Element) -> list[etree._Element]:
+    def _para_style(self, p: etree._Element) -> str | None:
         style = p.find("w:pPr/w:pStyle", NS)
-        return self._chain(style.get(w("val")) if style is not None else self.default_style)
+        return style.get(w("val")) if style is not None else self.default_style
 
-    def _run_prop(self, r: etree._Element, tag: str, para_styles: list) -> etree._Element | None:
-        levels = [r.find("w:rPr", NS)]
-        style = r.find("w:rPr/w:rStyle", NS)
-        if style is not None:
-            levels += [s.find("w:rPr", NS) for s in self._chain(style.get(w("val")))]
-        levels += [s.find("w:rPr", NS) for s in para_styles] + [self.doc_rpr]
-        for level in levels:
-            if level is not None and (found := level.find(f"w:{tag}", NS)) is not None:
-                return found
-        return None
+    def _in_styles(self, style_id: str | None, props: str, tag: str) -> etree._Element | None:
+        """The first `tag` in the `props` (rPr or pPr) of the style and its ancestors."""
+        key = (style_id, props, tag)
+        if key not in self._memo:
+            found = None
+            for style in self._chain(style_id):
+                found = style.find(f"w:{props}/w:{tag}", NS)
+                if found is not None:
+                    break
+            self._memo[key] = found
+        return self._memo[key]
 
-    def _para_attr(self, p: etree._Element, tag: str, attr: str, styles: list) -> str | None:
-        levels = [p.find("w:pPr", NS)] + [s.find("w:pPr", NS) for s in styles] + [self.doc_ppr]
-        for level in levels:
-            if level is not None and (found := level.find(f"w:{tag}", NS)) is not None:
-                value = found.get(w(attr))
-                if value is not None:
-                    return value
+    def _run_prop(
+        self, r: etree._Element, tag: str, para_style: str | None
+    ) -> etree._Element | None:
+        found = r.find(f"w:rPr/w:{tag}", NS)
+        if found is None:
+            style = r.find("w:rPr/w:rStyle", NS)
+            if style is not None:
+                found = self._in_styles(style.get(w("val")), "rPr", tag)
+        if found is None:
+            found = self._in_styles(para_style, "rPr", tag)
+        if found is None and self.doc_rpr is not None:
+            found = self.doc_rpr.find(f"w:{tag}", NS)
+        return found
+
+    def _para_attr(
+        self, p: etree._Element, tag: str, attr: str, para_style: str | None
+    ) -> str | None:
+        for found in (
+            p.find(f"w:pPr/w:{tag}", NS),
+            self._in_styles(para_style, "pPr", tag),
+            self.doc_ppr.find(f"w:{tag}", NS) if self.doc_ppr is not None else None,
+        ):
+            if found is not None and found.get(w(attr)) is not None:
+                return found.get(w(attr))
         return None
 
     def _on(self, element: etree._Element | None) -> bool:
         return element is not None and element.get(w("val"), "1") not in ("0", "false", "off")
 
-    def run(self, r: etree._Element, styles: list) -> Run:
+    def run(self, r: etree._Element, para_style: str | None) -> Run:
         text = "".join(
             t.text or "" if t.tag == w("t") else "\n" if t.tag == w("br") else "\t"
             for t in r
             if t.tag in (w("t"), w("br"), w("tab"))
         )
-        fonts = self._run_prop(r, "rFonts", styles)
+        fonts = self._run_prop(r, "rFonts", para_style)
         font = None
         if fonts is not None:
             font = fonts.get(w("ascii"))
             theme = fonts.get(w("asciiTheme"))
             if font is None and theme:
                 font = self.theme.get("major" if theme.startswith("major") else "minor")
-        size = self._run_prop(r, "sz", styles)
-        underline = self._run_prop(r, "u", styles)
-        color = self._run_prop(r, "color", styles)
+        size = self._run_prop(r, "sz", para_style)
+        underline = self._run_prop(r, "u", para_style)
+        color = self._run_prop(r, "color", para_style)
         return Run(
             text=text,
             font=font,
             size=int(size.get(w("val"))) / 2 if size is not None else 10.0,
-            bold=self._on(self._run_prop(r, "b", styles)),
-            italic=self._on(self._run_prop(r, "i", styles)),
+            bold=self._on(self._run_prop(r, "b", para_style)),
+            italic=self._on(self._run_prop(r, "i", para_style)),
             underline=underline is not None and underline.get(w("val"), "single") != "none",
             color=color.get(w("val")) if color is not None else None,
         )
 
     def para(self, p: etree._Element, where: str) -> Para:
-        styles = self._para_styles(p)
-        runs = [self.run(r, styles) for r in p.iter(w("r"))]
+        style_id = self._para_style(p)
+        styles = self._chain(style_id)
+        runs = [self.run(r, style_id) for r in p.iter(w("r"))]
 
         def attr(tag: str, name: str, default: int = 0) -> int:
-            value = self._para_attr(p, tag, name, styles)
+            value = self._para_attr(p, tag, name, style_id)
             return int(value) if value and re.fullmatch(r"-?\d+", value) else default
 
         border = any(
@@ -269,19 +292,19 @@ class Document:
             if extent is not None and not "".join(r.text for r in runs).strip()
             else None
         )
-        line = self._para_attr(p, "spacing", "line", styles)
+        line = self._para_attr(p, "spacing", "line", style_id)
         text = "".join(r.text for r in runs)
         return Para(
             text=text,
             where=f"{where} «{_short(text)}»" if text.strip() else where,
             runs=runs,
-            align=self._para_attr(p, "jc", "val", styles),
+            align=self._para_attr(p, "jc", "val", style_id),
             first_line=attr("ind", "firstLine"),
             left=attr("ind", "left") or attr("ind", "start"),
             right=attr("ind", "right") or attr("ind", "end"),
             before=attr("spacing", "before"),
             line=int(line) if line and line.isdigit() else None,
-            line_rule=self._para_attr(p, "spacing", "lineRule", styles),
+            line_rule=self._para_attr(p, "spacing", "lineRule", style_id),
             border=border,
             drawing=drawing,
             element=p,

@@ -6,6 +6,7 @@ No traceback reaches the user; heavy modules load only when a command needs them
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -106,6 +107,128 @@ def validate(records: tuple[Path, ...]) -> None:
         click.echo(f"{path}: ok")
 
     _run(records, step)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the documents.",
+)
+@click.option(
+    "--base",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A record whose keys every sheet row or record starts from.",
+)
+@click.option("--name", "pattern", help="Output names, e.g. '{number}-{kind}' or '{signer.name}'.")
+@click.option(
+    "-j",
+    "--jobs",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Worker processes.",
+)
+@click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
+@click.option("--resume", is_flag=True, help="Skip what an interrupted run already finished.")
+@click.option(
+    "--check-all", is_flag=True, help="Check every document, not only the first of each template."
+)
+@click.option("--no-check", is_flag=True, help="Do not check the documents.")
+def batch(
+    sources: tuple[Path, ...],
+    output: Path,
+    base: Path | None,
+    pattern: str | None,
+    workers: int,
+    force: bool,
+    resume: bool,
+    check_all: bool,
+    no_check: bool,
+) -> None:
+    """Render every record of the SOURCES: folders of records (recursive), YAML files
+    of `defaults:` and `records:`, and CSV or XLSX sheets with one row per document
+    (columns named by key: number, signer.name, recipients with ';' between items).
+
+    Documents are made in parallel; a failed record never stops the others. Each
+    failure is reported with its source and row or record; manifest.json and
+    manifest.csv in the output folder list every document with its status and SHA-256.
+    The same input gives the same bytes, so a re-run leaves unchanged documents as
+    they are; a document edited by hand is kept unless --force.
+
+    \b
+    Examples:
+      notice-gen batch records/ -o out/
+      notice-gen batch units.csv --base thong-bao.yaml --name "{number}-{issuer.code}"
+    """
+    from . import batch as engine
+
+    try:
+        jobs = engine.jobs_from(list(sources), base)
+    except NoticeGenError as exc:
+        sys.exit(_fail(exc))
+    if not jobs:
+        click.echo("error: no records found in the sources", err=True)
+        sys.exit(2)
+    check = "none" if no_check else "all" if check_all else "first"
+    tty = sys.stderr.isatty()
+    counter = {"done": 0}
+
+    def report(result) -> None:  # type: ignore[no-untyped-def]
+        counter["done"] += 1
+        if not tty and counter["done"] % max(1, len(jobs) // 10) == 0:
+            click.echo(f"{counter['done']}/{len(jobs)} documents", err=True)
+
+    try:
+        if tty:
+            with click.progressbar(length=len(jobs), label="notice-gen", file=sys.stderr) as bar:
+                results = engine.run(
+                    jobs,
+                    output,
+                    workers=workers,
+                    pattern=pattern,
+                    force=force,
+                    resume=resume,
+                    check=check,
+                    progress=lambda r: (report(r), bar.update(1)),
+                )
+        else:
+            results = engine.run(
+                jobs,
+                output,
+                workers=workers,
+                pattern=pattern,
+                force=force,
+                resume=resume,
+                check=check,
+                progress=report,
+            )
+    except NoticeGenError as exc:
+        sys.exit(_fail(exc))
+    except KeyboardInterrupt:
+        click.echo(
+            f"\ninterrupted: {output / 'manifest.json'} lists what was done; "
+            "run again with --resume",
+            err=True,
+        )
+        sys.exit(130)
+    _summary(results, output)
+
+
+def _summary(results: list, output: Path) -> None:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+        for line in result.error.splitlines():
+            click.echo(f"error: {line}", err=True)
+    parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    click.echo(f"{len(results)} documents: {parts} (manifest: {output / 'manifest.csv'})", err=True)
+    sys.exit(max((r.exit_code for r in results), default=0))
 
 
 @main.command()

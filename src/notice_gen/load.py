@@ -12,6 +12,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
         raise RecordError([Problem(path, None, "extends", f"extends itself in a cycle: {cycle}")])
-    source = read(path)
+    cached = read(path)
+    source = Source(cached.path, dict(cached.data), dict(cached.positions))
     parent = source.data.pop("extends", None)
     if parent is None:
         return source
@@ -104,7 +106,18 @@ def _merge(base: Source, over: Source) -> Source:
 
 
 def read(path: Path) -> Source:
-    """Parse one file, without following `extends`."""
+    """Parse one file, without following `extends`; a recently read, unchanged file
+    (an organisation file shared by a batch) is not parsed again. Do not modify the
+    result."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read(path, 0, 0)
+    return _read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, mtime: int, size: int) -> Source:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(SUFFIXES)

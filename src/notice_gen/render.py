@@ -117,7 +117,7 @@ class Template:
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
         entries = [
-            part.stored or _compressed(self._render_part(part, context)) for part in self.parts
+            part.stored or _compressed(self._render_part(part, context), 1) for part in self.parts
         ]
         return _zip([part.name for part in self.parts], entries)
 
@@ -136,9 +136,9 @@ class Template:
         return xml
 
 
-def _compressed(data: bytes) -> bytes:
+def _compressed(data: bytes, level: int = 6) -> bytes:
     """CRC, sizes and raw deflate data of one zip member, packed for `_zip`."""
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     body = packer.compress(data) + packer.flush()
     return struct.pack("<III", zlib.crc32(data), len(body), len(data)) + body
 
@@ -157,7 +157,9 @@ def _zip(names: list[str], entries: list[bytes]) -> bytes:
         directory.write(struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
     start, table = out.tell(), directory.getvalue()
     count = len(names)
-    out.write(table + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(table), start, 0))
+    out.write(
+        table + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(table), start, 0)
+    )
     return out.getvalue()
 
 

@@ -23,14 +23,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`;
+    `durable` also waits until the data is on disk before the rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -65,32 +67,47 @@ class OutputDir:
         Raises `OutputError` when the existing file was changed after notice-gen wrote
         it, or was not written by notice-gen, unless `force`.
         """
-        target = self.path / name
-        digest = sha256(data)
-        if target.exists():
-            current = sha256(target.read_bytes())
-            if current == digest:
-                self._record(name, digest, source)
-                return False
-            if not force and self.files.get(name, {}).get("sha256") != current:
-                why = (
-                    "was changed after notice-gen wrote it"
-                    if name in self.files
-                    else ("was not written by notice-gen")
-                )
-                raise OutputError(f"{target}: {why}; it is kept (use --force to overwrite)")
-        try:
-            atomic_write(target, data)
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
-        self._record(name, digest, source)
-        return True
+        status, digest = put(self.path / name, data, self.recorded(name), force=force)
+        self.record(name, digest, source)
+        self.save()
+        return status == "written"
 
-    def _record(self, name: str, digest: str, source: Path) -> None:
-        entry = {"sha256": digest, "source": str(source)}
-        if self.files.get(name) == entry:
-            return
-        self.files[name] = entry
+    def recorded(self, name: str) -> str | None:
+        """The SHA-256 notice-gen recorded for `name`, if it wrote it."""
+        return self.files.get(name, {}).get("sha256")
+
+    def record(self, name: str, digest: str, source: Path | str) -> None:
+        self.files[name] = {"sha256": digest, "source": str(source)}
+
+    def save(self) -> None:
         manifest = {"version": 1, "files": dict(sorted(self.files.items()))}
         text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
         atomic_write(self.path / MANIFEST, text.encode("utf-8"))
+
+
+def put(
+    target: Path, data: bytes, recorded: str | None, *, force: bool = False, durable: bool = True
+) -> tuple[str, str]:
+    """Write `data` at `target` unless that loses a person's edits.
+
+    Returns the status (`written` or `unchanged`) and the SHA-256 of `data`. Raises
+    `OutputError` when the file there differs from `recorded` (edited by hand, or not
+    written by notice-gen) and `force` is false.
+    """
+    digest = sha256(data)
+    if target.exists():
+        current = sha256(target.read_bytes())
+        if current == digest:
+            return "unchanged", digest
+        if not force and recorded != current:
+            why = (
+                "was changed after notice-gen wrote it"
+                if recorded
+                else ("was not written by notice-gen")
+            )
+            raise OutputError(f"{target}: {why}; it is kept (use --force to overwrite)")
+    try:
+        atomic_write(target, data, durable=durable)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
+    return "written", digest

@@ -1,0 +1,412 @@
+"""Many documents in one run: folders of records, multi-record YAML, CSV and XLSX sheets.
+
+The parent reads the sources into jobs, names every output and refuses collisions
+before anything is written; worker processes then load, validate, render and write
+each document with the same engine as `render`. One failed record never stops the
+others; a manifest (JSON and CSV) in the output folder says what became of each.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from .errors import NoticeGenError, OutputError, Problem, RecordError
+from .load import SUFFIXES, KeyPath, Source, _merge, load, read
+from .write import OutputDir, atomic_write, put
+
+RUN_MANIFEST = "manifest"
+SHEETS = (".csv", ".xlsx")
+LIST_KEYS = {"recipients", "title", "intro", "closing", "numbering"}
+
+
+@dataclass
+class Job:
+    """One document to make: where its record comes from and what to call it."""
+
+    source: str  # file the record came from
+    where: str  # "row 14", "record 3" or ""
+    default_name: str  # output name without .docx when no pattern is given
+    path: str | None = None  # a record file, loaded in the worker
+    data: dict[str, Any] | None = None  # or a record already read (sheet row, YAML list)
+    positions: dict[KeyPath, tuple[str, int]] = field(default_factory=dict)
+    base: str | None = None  # a record whose keys are the defaults
+    name: str = ""
+    recorded: str | None = None  # SHA-256 notice-gen wrote for this output before
+
+
+@dataclass
+class Result:
+    source: str
+    where: str
+    output: str
+    status: str  # written, unchanged, skipped, kept, failed
+    error: str = ""
+    sha256: str = ""
+    exit_code: int = 0
+
+
+# -- sources ---------------------------------------------------------------
+
+
+def jobs_from(sources: list[Path], base: Path | None = None) -> list[Job]:
+    """Every job the sources hold, in a stable order. Record files are only named
+    here; the workers read them."""
+    jobs: list[Job] = []
+    for source in sources:
+        if source.is_dir():
+            files = sorted(p for p in source.rglob("*") if p.suffix.lower() in SUFFIXES)
+            texts = {path: path.read_text("utf-8", errors="replace") for path in files}
+            extended = _extended(texts)
+            for path in files:
+                if path.resolve() not in extended:
+                    stem = str(path.relative_to(source).with_suffix(""))
+                    jobs += _file_jobs(path, base, stem, texts[path])
+        else:
+            jobs += _file_jobs(source, base, source.stem, None)
+    return jobs
+
+
+def _extended(texts: dict[Path, str]) -> set[Path]:
+    """Files that other files extend: organisation files, not records."""
+    out = set()
+    for path, text in texts.items():
+        if match := re.search(r'^\s*"?extends"?\s*[:=]\s*"?([^"\n,]+)', text, re.M):
+            out.add((path.parent / match.group(1).strip()).resolve())
+    return out
+
+
+def _file_jobs(path: Path, base: Path | None, stem: str, text: str | None) -> list[Job]:
+    suffix = path.suffix.lower()
+    if suffix in SHEETS:
+        return list(_sheet_jobs(path, base))
+    if suffix in (".yaml", ".yml"):
+        if text is None:
+            text = path.read_text("utf-8", errors="replace")
+        if re.search(r"^records\s*:", text, re.M):
+            return _multi_jobs(read(path), base, stem)
+    return [Job(str(path), "", stem, path=str(path), base=str(base) if base else None)]
+
+
+def _multi_jobs(source: Source, base: Path | None, stem: str) -> list[Job]:
+    """A YAML file of `defaults:` and `records:`."""
+    records = source.data.get("records")
+    if not isinstance(records, list):
+        raise RecordError([source.problem(("records",), "expected a list of records")])
+    defaults = source.data.get("defaults") or {}
+    jobs = []
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            record = {}
+        below = Source(source.path, defaults, _shift(source.positions, ("defaults",)))
+        over = Source(source.path, record, _shift(source.positions, ("records", i)))
+        merged = _merge(below, over)
+        positions = {k: (str(f), n) for k, (f, n) in merged.positions.items()}
+        jobs.append(
+            Job(
+                str(source.path),
+                f"record {i + 1}",
+                f"{stem}-{i + 1}",
+                data=merged.data,
+                positions=positions,
+                base=str(base) if base else None,
+            )
+        )
+    return jobs
+
+
+def _shift(positions: dict[KeyPath, tuple[Path, int]], prefix: KeyPath) -> dict:
+    n = len(prefix)
+    return {k[n:]: v for k, v in positions.items() if k[:n] == prefix}
+
+
+def _sheet_jobs(path: Path, base: Path | None) -> Iterator[Job]:
+    """One job per row: columns named by key path (`signer.name`)."""
+    rows = _csv_rows(path) if path.suffix.lower() == ".csv" else _xlsx_rows(path)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    for number, values in enumerate(rows, 2):
+        data: dict[str, Any] = {}
+        positions: dict[KeyPath, tuple[str, int]] = {}
+        row_base = str(base) if base else None
+        for column, value in zip(header, values, strict=False):
+            if not column or value in (None, ""):
+                continue
+            if column == "extends":
+                row_base = str(path.parent / value)
+                continue
+            keys = tuple(column.split("."))
+            _put(data, keys, _cell_value(keys[-1], value, path))
+            positions[keys] = (str(path), number)
+        if data or row_base:
+            yield Job(
+                str(path),
+                f"row {number}",
+                f"{path.stem}-{number}",
+                data=data,
+                positions=positions,
+                base=row_base,
+            )
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    for row in book.worksheets[0].iter_rows():
+        yield [_xlsx_text(cell) for cell in row]
+
+
+def _xlsx_text(cell: Any) -> Any:
+    """Excel's typed value back to the text a person sees, so the record model converts it."""
+    value = cell.value
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()[:5] if isinstance(value, time) else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and re.fullmatch(r"0+", cell.number_format or ""):
+        return str(value).zfill(len(cell.number_format))
+    return str(value)
+
+
+def _cell_value(key: str, value: Any, sheet: Path) -> Any:
+    if key == "recipients" or (key in LIST_KEYS and isinstance(value, str) and ";" in value):
+        return [v.strip() for v in re.split(r"[;\n]", value) if v.strip()]
+    if key == "conclusions":
+        file = sheet.parent / value
+        if len(value) < 256 and "\n" not in value and file.suffix in SUFFIXES and file.is_file():
+            return load(file).data.get("conclusions", [])
+        if len(value) < 256 and "\n" not in value and file.suffix == ".txt" and file.is_file():
+            value = file.read_text("utf-8")
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value
+
+
+def _put(data: dict[str, Any], keys: KeyPath, value: Any) -> None:
+    for key in keys[:-1]:
+        data = data.setdefault(key, {})
+    data[keys[-1]] = value
+
+
+# -- naming ----------------------------------------------------------------
+
+
+class _Fields(dict):
+    """Record fields for a name pattern: `{number}`, `{signer.name}`, `{issuer[code]}`."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = self[name]
+        return _Fields(value) if isinstance(value, dict) else value
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        return _Fields(value) if isinstance(value, dict) else value
+
+
+def output_name(job: Job, data: dict[str, Any], pattern: str | None) -> str:
+    if not pattern:
+        name = job.default_name
+    else:
+        try:
+            name = pattern.format_map(_Fields({**data, "stem": job.default_name, "row": job.where}))
+        except (KeyError, AttributeError, IndexError, ValueError) as exc:
+            raise RecordError(
+                [
+                    Problem(
+                        Path(job.source), None, "", f"--name {pattern!r}: the record has no {exc}"
+                    )
+                ]
+            ) from None
+    name = re.sub(r"[\x00-\x1f<>:\"|?*\\\\]", "-", name).strip(" .")
+    return f"{name}.docx"
+
+
+# -- the work of one document ------------------------------------------------
+
+
+def _source(job: Job) -> Source:
+    if job.path:
+        source = load(Path(job.path))
+    else:
+        positions = {k: (Path(f), n) for k, (f, n) in job.positions.items()}
+        source = Source(Path(job.source), job.data or {}, positions)
+    if job.base:
+        source = _merge(load(Path(job.base)), source)
+    return source
+
+
+def name_job(job: Job, pattern: str | None) -> tuple[str, str]:
+    """The job's output name, or an error message."""
+    try:
+        return output_name(job, _source(job).data, pattern), ""
+    except NoticeGenError as exc:
+        return "", str(exc)
+
+
+@dataclass
+class Settings:
+    out_dir: str
+    force: bool
+    check: str  # "first", "all" or "none"
+
+
+_checked: set[tuple[str, str]] = set()
+
+
+def produce(job: Job, settings: Settings) -> Result:
+    """Load, validate, render, check and write one document."""
+    from . import check_rendered, render_record
+    from .render import builtin_template
+    from .validate import validate
+
+    result = Result(job.source, job.where, job.name, "failed")
+    try:
+        record, _ = validate(_source(job))
+        template = builtin_template(record.kind, record.rules)
+        data = render_record(record, template)
+        key = (str(template), record.profile)
+        if settings.check == "all" or (settings.check == "first" and key not in _checked):
+            check_rendered(data, record, template, job.name)
+            _checked.add(key)
+        target = Path(settings.out_dir) / job.name
+        result.status, result.sha256 = put(
+            target, data, job.recorded, force=settings.force, durable=False
+        )
+    except OutputError as exc:
+        result.status, result.error, result.exit_code = "kept", str(exc), 1
+    except NoticeGenError as exc:
+        result.error, result.exit_code = str(exc), exc.exit_code
+    return result
+
+
+# -- the run -----------------------------------------------------------------
+
+
+def run(
+    jobs: list[Job],
+    out_dir: Path,
+    *,
+    workers: int,
+    pattern: str | None = None,
+    force: bool = False,
+    resume: bool = False,
+    check: str = "first",
+    progress: Callable[[Result], None] = lambda result: None,
+) -> list[Result]:
+    """Make every job's document; returns one result per job, in job order."""
+    output = OutputDir(out_dir)
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    results: dict[int, Result] = {}
+    try:
+        if pattern:
+            names = list(_map(pool, name_job, jobs, [pattern] * len(jobs)))
+        else:
+            names = [(f"{job.default_name}.docx", "") for job in jobs]
+        for i, (job, (name, error)) in enumerate(zip(jobs, names, strict=True)):
+            job.name, job.recorded = name, output.recorded(name)
+            if error:
+                results[i] = Result(job.source, job.where, "", "failed", error, exit_code=2)
+        _refuse_collisions(jobs, results)
+        done = _previous(out_dir) if resume else {}
+        todo = []
+        for i, job in enumerate(jobs):
+            previous = done.get((job.source, job.where))
+            if i in results:
+                continue
+            if previous and previous == job.recorded and _same(out_dir / job.name, previous):
+                results[i] = Result(job.source, job.where, job.name, "skipped", sha256=previous)
+            else:
+                todo.append(i)
+        try:
+            settings = Settings(str(out_dir), force, check)
+            produced = _map(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
+            for i, result in zip(todo, produced, strict=False):
+                results[i] = result
+                if result.sha256 and result.status in ("written", "unchanged"):
+                    where = f"{result.source} {result.where}".strip()
+                    output.record(result.output, result.sha256, where)
+                progress(result)
+        finally:
+            output.save()
+            write_manifest(out_dir, [results[i] for i in sorted(results)])
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return [results[i] for i in sorted(results)]
+
+
+def _map(pool: ProcessPoolExecutor | None, fn: Callable, *args: list) -> Iterator[Any]:
+    if pool is None:
+        return map(fn, *args)
+    return pool.map(fn, *args, chunksize=max(1, min(64, len(args[0]) // (4 * os.cpu_count()))))
+
+
+def _refuse_collisions(jobs: list[Job], results: dict[int, Result]) -> None:
+    seen: dict[str, Job] = {}
+    clashes = []
+    for i, job in enumerate(jobs):
+        if i in results:
+            continue
+        if job.name in seen:
+            first = seen[job.name]
+            clashes.append(
+                f"{job.name}: from {first.source} {first.where} and {job.source} {job.where}"
+            )
+        seen[job.name] = job
+    if clashes:
+        raise OutputError(
+            "two records would write the same document (use --name):\n  " + "\n  ".join(clashes)
+        )
+
+
+def _same(path: Path, digest: str) -> bool:
+    from .write import sha256
+
+    try:
+        return sha256(path.read_bytes()) == digest
+    except OSError:
+        return False
+
+
+def _previous(out_dir: Path) -> dict[tuple[str, str], str]:
+    """What an earlier run finished: (source, where) -> SHA-256 of its document."""
+    try:
+        rows = json.loads((out_dir / f"{RUN_MANIFEST}.json").read_text("utf-8"))["documents"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {
+        (r["source"], r["where"]): r["sha256"]
+        for r in rows
+        if r.get("status") in ("written", "unchanged", "skipped") and r.get("sha256")
+    }
+
+
+def write_manifest(out_dir: Path, results: list[Result]) -> None:
+    """manifest.json and manifest.csv: source, row or line, output, status, error, sha256."""
+    rows = [asdict(r) for r in results]
+    for row in rows:
+        row.pop("exit_code")
+    text = json.dumps({"version": 1, "documents": rows}, ensure_ascii=False, indent=1) + "\n"
+    atomic_write(out_dir / f"{RUN_MANIFEST}.json", text.encode("utf-8"))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, ["source", "where", "output", "status", "error", "sha256"])
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(out_dir / f"{RUN_MANIFEST}.csv", buffer.getvalue().encode("utf-8-sig"))
