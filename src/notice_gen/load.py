@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -90,17 +91,14 @@ def _merge(base: Source, over: Source) -> Source:
             return {**a, **{k: merge(a[k], v) if k in a else v for k, v in b.items()}}
         return b
 
-    def replaced(key: KeyPath) -> bool:
-        node: Any = over.data
-        for part in key:
-            if not isinstance(node, dict) or part not in node:
-                return False
-            node = node[part]
-            if not isinstance(node, dict):
-                return True
-        return False
+    def leaves(node: Any, key: KeyPath) -> Iterator[KeyPath]:
+        for name, value in node.items():
+            yield from leaves(value, (*key, name)) if isinstance(value, dict) else [(*key, name)]
 
-    positions = {k: v for k, v in base.positions.items() if not replaced(k[:-1])}
+    replaced = set(leaves(over.data, ()))
+    positions = {
+        k: v for k, v in base.positions.items() if not any(k[:n] in replaced for n in range(len(k)))
+    }
     positions.update(over.positions)
     return Source(over.path, merge(base.data, over.data), positions)
 
