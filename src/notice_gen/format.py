@@ -42,6 +42,7 @@ class WordText(str):
         return str(escape(str(self))).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
 
 
+@cache
 def two_digits(value: int) -> str:
     """Zero-padded below 10, as days, numbers and months 1-2 are written."""
     return format_decimal(value, format="00", locale="vi")
@@ -60,7 +61,7 @@ def date_words(day: date | None, year: int | None = None) -> str:
     """`ngày 05 tháng 01 năm 2020`, `ngày 29 tháng 6 năm 2019`; blanks when undated."""
     if day is None:
         return f"ngày{BLANK_DAY}tháng{BLANK_DAY}năm" + (f" {year}" if year else "")
-    month = two_digits(day.month) if day.month <= 2 else format_decimal(day.month, locale="vi")
+    month = two_digits(day.month) if day.month <= 2 else str(day.month)
     return f"ngày {two_digits(day.day)} tháng {month} năm {day.year}"
 
 

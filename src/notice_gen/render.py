@@ -19,7 +19,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,7 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+@cache
 def builtin_templates() -> Path:
     """The folder of the built-in templates (packaged, or the source tree's)."""
     packaged = Path(str(resources.files(__package__).joinpath("templates")))
@@ -174,7 +175,7 @@ def load_template(path: Path, profile: Profile) -> Template:
         mtime = path.stat().st_mtime
     except OSError as exc:
         raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from None
-    return _compiled(str(path.resolve()), mtime, profile.name)
+    return _compiled(str(path), mtime, profile.name)
 
 
 Prepared = list[tuple[str, bytes, bool]]  # part name, content, whether it is a Jinja template
