@@ -261,5 +261,5 @@ def test_render_refuses_a_document_that_breaks_a_rule(tmp_path, monkeypatch):
         render_file(DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml", tmp_path, force=True)
     render._compiled.cache_clear()
     assert "DATE: the date line is italic" in str(exc.value)
-    assert "thong-bao-ket-luan.state.docx" in str(exc.value)
+    assert "van-ban.state.docx" in str(exc.value)
     assert not list(tmp_path.glob("*.docx"))

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from lxml import etree
 
-from notice_gen.profiles import ND30, PARTY_HD05, Profile, mm
+from notice_gen.profiles import LAYOUTS, ND30, PARTY_HD05, Profile, mm
 from notice_gen.render import _apply_styles
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
@@ -160,6 +160,23 @@ def _title_and_body(document: Document, profile: Profile) -> None:
     _para(document, "NGBody", "{%p endfor %}")
 
 
+def _minutes_signatures(document: Document) -> None:
+    """Biên bản: secretary | chair side by side, Nơi nhận under the secretary."""
+    table = _table(document, SIGNATURE_WIDTHS, 2)
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for column in (0, 1):
+        cell = _cell(table, 0, column)
+        _para(cell, "NGPosition", f"{{{{ minutes_signers[{column}].title }}}}")
+        for _ in range(4):
+            cell.add_paragraph()
+        _para(cell, "NGSignerName", f"{{{{ minutes_signers[{column}].name }}}}")
+    left = _cell(table, 1, 0)
+    _para(left, "NGRecipientsLabel", "Nơi nhận:")
+    _loop(left, "NGRecipient", "recipients", "{{ line }}")
+    table.cell(1, 1).paragraphs[0].text = ""
+
+
 def _signature(document: Document) -> None:
     table = _table(document, SIGNATURE_WIDTHS, 1)
     row = table.rows[0]._tr.get_or_add_trPr()
@@ -203,7 +220,7 @@ def _page_numbers(document: Document) -> None:
             run.text = text
 
 
-def build(profile: Profile, kind: str = "thong-bao-ket-luan") -> bytes:
+def build(profile: Profile, layout: str) -> bytes:
     document = Document()
     _styles(document, profile)
     body = document.element.body
@@ -217,14 +234,18 @@ def build(profile: Profile, kind: str = "thong-bao-ket-luan") -> bytes:
     section.header_distance = section.footer_distance = Twips(profile.header_distance)
     _header(document, profile)
     _title_and_body(document, profile)
-    _signature(document)
+    if layout == "bien-ban":
+        _minutes_signatures(document)
+    else:
+        _signature(document)
     _page_numbers(document)
     zoom = document.settings.element.find(qn("w:zoom"))
     if zoom is not None:
         zoom.set(qn("w:percent"), "100")
     props = document.core_properties
     family = "Nhà nước (NĐ 30/2020)" if profile.regime == "state" else "Đảng (HD 05, HD 36)"
-    props.title = f"Thông báo kết luận – mẫu {family}"
+    kinds = "Biên bản" if layout == "bien-ban" else "Thông báo, Giấy mời"
+    props.title = f"{kinds} – mẫu {family}"
     props.author = props.last_modified_by = "notice-gen"
     props.created = props.modified = datetime(2026, 11, 22)
     props.revision = 1
@@ -308,8 +329,9 @@ def _drop_references(data: bytes) -> bytes:
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    for profile in (ND30, PARTY_HD05):
-        (OUT / f"thong-bao-ket-luan.{profile.regime}.docx").write_bytes(build(profile))
+    for layout in sorted(set(LAYOUTS.values())):
+        for profile in (ND30, PARTY_HD05):
+            (OUT / f"{layout}.{profile.regime}.docx").write_bytes(build(profile, layout))
 
 
 if __name__ == "__main__":

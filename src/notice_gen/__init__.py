@@ -28,12 +28,14 @@ __all__ = [
 ]
 
 
-def read_record(path: Path) -> tuple[Record, list[Problem]]:
-    """Load and validate a record file; returns the record and its warnings."""
-    from .load import load
+def read_record(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
+    """Load and validate a record file, as the document `kind` (default: its `kind:`);
+    returns the record and its warnings."""
+    from .load import load, select_kind
+    from .profiles import KINDS
     from .validate import validate
 
-    return validate(load(Path(path)))
+    return validate(select_kind(load(Path(path)), kind, KINDS))
 
 
 def render_record(record: Record, template: Path | None = None) -> bytes:
@@ -59,7 +61,7 @@ def check_rendered(data: bytes, record: Record, template: Path, name: str) -> li
 
 
 def render_file(
-    path: Path, out_dir: Path, *, force: bool = False, check: bool = True
+    path: Path, out_dir: Path, *, force: bool = False, check: bool = True, kind: str | None = None
 ) -> tuple[Path, list[Problem | Finding]]:
     """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
     unless `check` is false; returns the document's path and the warnings."""
@@ -67,11 +69,11 @@ def render_file(
     from .write import OutputDir
 
     path = Path(path)
-    record, problems = read_record(path)
+    record, problems = read_record(path, kind)
     warnings: list[Problem | Finding] = list(problems)
     template = builtin_template(record.kind, record.rules)
     data = render_record(record, template)
-    name = f"{path.stem}.docx"
+    name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
     if check:
         warnings += check_rendered(data, record, template, name)
     output = OutputDir(out_dir)

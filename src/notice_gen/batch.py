@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NoticeGenError, OutputError, Problem, RecordError
-from .load import SUFFIXES, KeyPath, Source, _merge, load, read
+from .load import SUFFIXES, KeyPath, Source, _merge, load, read, select_kind
+from .profiles import KINDS
 from .write import OutputDir, atomic_write, put
 
 RUN_MANIFEST = "manifest"
@@ -77,12 +78,13 @@ def jobs_from(sources: list[Path], base: Path | None = None) -> list[Job]:
 
 
 def _extended(texts: dict[Path, str]) -> set[Path]:
-    """Files that other files extend: organisation files, not records."""
+    """Files that other files extend and that name no `kind`: organisation files."""
     out = set()
     for path, text in texts.items():
         if match := re.search(r'^\s*"?extends"?\s*[:=]\s*"?([^"\n,]+)', text, re.M):
             out.add((path.parent / match.group(1).strip()).resolve())
-    return out
+    records = {p.resolve() for p, t in texts.items() if re.search(r'^\s*"?kind"?\s*[:=]', t, re.M)}
+    return out - records
 
 
 def _file_jobs(path: Path, base: Path | None, stem: str, text: str | None) -> list[Job]:
@@ -249,7 +251,7 @@ def _source(job: Job) -> Source:
         source = Source(Path(job.source), job.data or {}, positions)
     if job.base:
         source = _merge(load(Path(job.base)), source)
-    return source
+    return select_kind(source, None, KINDS)
 
 
 def name_job(job: Job, pattern: str | None) -> tuple[str, str]:

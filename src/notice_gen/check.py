@@ -928,6 +928,9 @@ class Checker:
             self.error("RECIP", "the last line is '- Lưu: VT, <unit>.'", items[-1].where)
 
     def rule_sign(self) -> None:
+        if self._kind() == "BIÊN BẢN":
+            self._minutes_signatures()
+            return
         found = _recipients(self.lay)
         cell = found[2] if found else None
         if cell is None:
@@ -983,6 +986,38 @@ class Checker:
                 "the signer's name is bold, " + ("14" if self.party else "13–14") + " pt",
                 name.where,
             )
+
+    def _minutes_signatures(self) -> None:
+        """Biên bản: two columns, secretary and chair, each a title and a name."""
+        table = next(
+            (
+                t
+                for t in self.lay.tables[1:]
+                if len(t[0]) == 2 and all(any(p.text.strip() for p in c.paras) for c in t[0])
+            ),
+            None,
+        )
+        if table is None:
+            self.error("SIGN", "minutes are signed in two columns (secretary | chair)", "document")
+            return
+        for cell in table[0]:
+            lines = [p for p in cell.paras if p.text.strip()]
+            if len(lines) < 2:
+                self.error(
+                    "SIGN",
+                    "each signature column needs a title and a name",
+                    lines[0].where if lines else "signature table",
+                )
+                continue
+            title, name = lines[0], lines[-1]
+            if title.text != title.text.upper():
+                self.error("SIGN", "the signing title is in capitals", title.where)
+            if not self.party and not title.all("bold"):
+                self.error("SIGN", "the signing title is bold", title.where)
+            if self.party and title.any("bold"):
+                self.error("SIGN", "under the Party rules the title line is not bold", title.where)
+            if not name.all("bold"):
+                self.error("SIGN", "the signer's name is bold", name.where)
 
     def rule_pagenum(self) -> None:
         sect = self.lay.sections[-1] if self.lay.sections else None

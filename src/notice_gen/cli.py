@@ -14,9 +14,7 @@ from pathlib import Path
 import click
 
 from . import NoticeGenError
-from .profiles import PROFILES
-
-STARTER_KINDS = ("thong-bao-ket-luan",)
+from .profiles import KINDS, PROFILES
 
 
 def _warn(warnings: list) -> None:
@@ -30,15 +28,15 @@ def _fail(exc: NoticeGenError) -> int:
     return exc.exit_code
 
 
-def _run(paths: tuple[Path, ...], step) -> None:  # type: ignore[no-untyped-def]
-    """Apply `step` to each record; a failed record never stops the others."""
+def _run(paths: tuple[Path, ...], step, after=lambda: 0) -> None:  # type: ignore[no-untyped-def]
+    """Apply `step` to each record, then `after`; a failed record never stops the others."""
     status = 0
     for path in paths:
         try:
             step(path)
         except NoticeGenError as exc:
             status = max(status, _fail(exc))
-    sys.exit(status)
+    sys.exit(max(status, after()))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,7 +65,16 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
 @click.option("--no-check", is_flag=True, help="Do not lint the documents before writing them.")
-def render(records: tuple[Path, ...], output: Path, force: bool, no_check: bool) -> None:
+@click.option("--kind", type=click.Choice(KINDS), help="Render another kind from the same record.")
+@click.option("--pdf", is_flag=True, help="Also make a PDF of each document (LibreOffice).")
+def render(
+    records: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    no_check: bool,
+    kind: str | None,
+    pdf: bool,
+) -> None:
     """Render each RECORD (YAML, JSON or TOML) to a Word document.
 
     A record with a mistake is reported with its file, line and key, and gives no
@@ -79,15 +86,34 @@ def render(records: tuple[Path, ...], output: Path, force: bool, no_check: bool)
     Examples:
       notice-gen render data/thong-bao.yaml
       notice-gen render data/*.yaml -o out/
+      notice-gen render hop.yaml --kind giay-moi --pdf
     """
     from . import render_file
 
+    made: list[Path] = []
+
     def step(path: Path) -> None:
-        written, warnings = render_file(path, output, force=force, check=not no_check)
+        written, warnings = render_file(path, output, force=force, check=not no_check, kind=kind)
         _warn(warnings)
+        made.append(written)
         click.echo(f"{path} -> {written}")
 
-    _run(records, step)
+    _run(records, step, after=lambda: _pdf(made) if pdf and made else 0)
+
+
+def _pdf(documents: list[Path]) -> int:
+    """Make the PDFs; their failures are reported and never undo a .docx."""
+    from .pdf import to_pdf
+
+    try:
+        failed = to_pdf(documents)
+    except NoticeGenError as exc:
+        return _fail(exc)
+    for document, why in failed.items():
+        click.echo(f"error: {document.with_suffix('.pdf')}: {why}", err=True)
+    done = len(documents) - len(failed)
+    click.echo(f"{done} PDF(s) written" + (f", {len(failed)} failed" if failed else ""), err=True)
+    return 1 if failed else 0
 
 
 @main.command()
@@ -140,6 +166,7 @@ def validate(records: tuple[Path, ...]) -> None:
     "--check-all", is_flag=True, help="Check every document, not only the first of each template."
 )
 @click.option("--no-check", is_flag=True, help="Do not check the documents.")
+@click.option("--pdf", is_flag=True, help="Also make a PDF of each document (LibreOffice).")
 def batch(
     sources: tuple[Path, ...],
     output: Path,
@@ -150,6 +177,7 @@ def batch(
     resume: bool,
     check_all: bool,
     no_check: bool,
+    pdf: bool,
 ) -> None:
     """Render every record of the SOURCES: folders of records (recursive), YAML files
     of `defaults:` and `records:`, and CSV or XLSX sheets with one row per document
@@ -217,10 +245,16 @@ def batch(
             err=True,
         )
         sys.exit(130)
-    _summary(results, output)
+    status = _summary(results, output)
+    if pdf:
+        made = [
+            output / r.output for r in results if r.status in ("written", "unchanged", "skipped")
+        ]
+        status = max(status, _pdf([d for d in made if d.is_file()]) if made else 0)
+    sys.exit(status)
 
 
-def _summary(results: list, output: Path) -> None:
+def _summary(results: list, output: Path) -> int:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
@@ -228,7 +262,7 @@ def _summary(results: list, output: Path) -> None:
             click.echo(f"error: {line}", err=True)
     parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     click.echo(f"{len(results)} documents: {parts} (manifest: {output / 'manifest.csv'})", err=True)
-    sys.exit(max((r.exit_code for r in results), default=0))
+    return max((r.exit_code for r in results), default=0)
 
 
 @main.command()
@@ -275,7 +309,7 @@ def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(STARTER_KINDS))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.option(
     "--profile",
     type=click.Choice(list(PROFILES)),
@@ -284,16 +318,17 @@ def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
     help="The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018).",
 )
 def new(kind: str, profile: str) -> None:
-    """Print a starter record for KIND, its keys explained in Vietnamese.
+    """Print a starter record for KIND (a whole meeting record: the other kinds render
+    from it too), its keys explained in Vietnamese.
 
     \b
     Example:
       notice-gen new thong-bao-ket-luan --profile party-hd05 > thong-bao.yaml
     """
     regime = "state" if profile == "nd30" else "party"
-    starter = resources.files(__package__).joinpath("starters", f"{kind}.{regime}.yaml")
-    text = starter.read_text("utf-8")
-    click.echo(text.replace("profile: party-hd05", f"profile: {profile}"), nl=False)
+    starter = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
+    text = starter.read_text("utf-8").replace("profile: party-hd05", f"profile: {profile}")
+    click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
 
 
 def run() -> None:

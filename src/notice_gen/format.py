@@ -13,11 +13,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
 from .profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
-from .validate import Meeting, Point, Record, authority_marker
+from .validate import Meeting, Person, Point, Record, authority_marker
 
 DEFAULT_NUMBERING = ("1.", "a)", "-")
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -66,7 +67,20 @@ def date_words(day: date | None, year: int | None = None) -> str:
 
 
 def date_line(record: Record) -> str:
+    """`Hà Nội, ngày 05 tháng 3 năm 2026`; empty for ND 30 minutes, which carry none."""
+    if record.kind == "bien-ban" and record.rules.regime == "state":
+        return ""
     return f"{record.place}, {date_words(record.date, record.year)}"
+
+
+def minutes_signers(record: Record) -> list[dict[str, str]]:
+    """Biên bản: the secretary on the left, the chair on the right, with the profile's titles."""
+    meeting = record.meeting or Meeting()
+    people = (meeting.secretary, meeting.chair)
+    return [
+        {"title": WordText(title), "name": WordText(person.name if person else "")}
+        for title, person in zip(record.rules.minutes_signers, people, strict=True)
+    ]
 
 
 def short_date(day: date) -> str:
@@ -94,6 +108,8 @@ def _bare(item: str) -> str:
 
 def signer_lines(record: Record) -> dict[str, str]:
     signer = record.signer
+    if signer is None:
+        return {"authority_line": "", "position": "", "name": ""}
     authority = ""
     if signer.authority:
         marker = authority_marker(signer.authority, record.rules)
@@ -133,12 +149,94 @@ def _counter(token: str, n: int) -> str:
 
 
 def body(record: Record) -> list[dict[str, str]]:
-    """The body's paragraphs in order: intro, the labelled points, closing."""
-    paragraphs = [_paragraph(text) for text in (record.intro or intro_from(record.meeting))]
-    scheme = tuple(record.numbering or DEFAULT_NUMBERING)
-    paragraphs += _points(record.conclusions, scheme, [])
-    paragraphs += [_paragraph(text) for text in record.closing or []]
-    return paragraphs
+    """The body's paragraphs in order, as the kind of document lays them out."""
+    if record.kind == "giay-moi":
+        paragraphs = invitation(record)
+    elif record.kind == "bien-ban":
+        paragraphs = minutes(record)
+    else:
+        paragraphs = [_paragraph(text) for text in (record.intro or intro_from(record.meeting))]
+        paragraphs += _points(record.conclusions, tuple(record.numbering or DEFAULT_NUMBERING), [])
+    return paragraphs + [_paragraph(text) for text in record.closing or []]
+
+
+def clock(time: str) -> str:
+    """`08:00` -> `8 giờ 00`."""
+    hours, minutes = time.split(":")
+    return f"{int(hours)} giờ {minutes}"
+
+
+def weekday(day: date) -> str:
+    """`thứ Năm`, `Chủ nhật`: Babel's Vietnamese day names."""
+    name = format_date(day, "EEEE", locale="vi")
+    return name if name.startswith("Chủ") else name[0].lower() + name[1:]
+
+
+def _person(person: Person) -> str:
+    return person.name + (f", {person.position}" if person.position else "")
+
+
+def invitation(record: Record) -> list[dict[str, str]]:
+    """ND 30 Mẫu 1.7: who is invited, to what, chair, time, place, notes."""
+    meeting = record.meeting or Meeting()
+    opening = (
+        f"{meeting.inviter} trân trọng kính mời:" if meeting.inviter else ("Trân trọng kính mời:")
+    )
+    invitees = meeting.invitees
+    if len(invitees) == 1:
+        out = [_paragraph(f"{opening} {_bare(invitees[0])}.")]
+    else:
+        out = [_paragraph(opening)]
+        out += [
+            _paragraph(f"- {_bare(item)}" + (";" if i < len(invitees) - 1 else "."))
+            for i, item in enumerate(invitees)
+        ]
+    out.append(_paragraph(f"Tới dự {meeting.name or record.subject}."))
+    if meeting.chair:
+        out.append(_paragraph(f"{_person(meeting.chair)}.", heading="Chủ trì: "))
+    if meeting.date and meeting.start:
+        when = f"{clock(meeting.start)}, {weekday(meeting.date)}, ngày {short_date(meeting.date)}."
+        out.append(_paragraph(when, heading="Thời gian: "))
+    if meeting.location:
+        out.append(_paragraph(f"{meeting.location}.", heading="Địa điểm: "))
+    return out + [_paragraph(note) for note in meeting.notes]
+
+
+def minutes(record: Record) -> list[dict[str, str]]:
+    """ND 30 Mẫu 1.9: time, place, attendance, chair, secretary, then the proceedings."""
+    meeting = record.meeting or Meeting()
+    out = []
+    if meeting.date and meeting.start:
+        start = f"{clock(meeting.start)}, {date_words(meeting.date)}."
+        out.append(_paragraph(start, heading="Thời gian bắt đầu: "))
+    if meeting.location:
+        out.append(_paragraph(f"{meeting.location}.", heading="Địa điểm: "))
+    if meeting.attendees:
+        out.append(_paragraph("", heading="Thành phần tham dự:"))
+        out += [
+            _paragraph(f"- {_bare(a)};" if i < len(meeting.attendees) - 1 else f"- {_bare(a)}.")
+            for i, a in enumerate(meeting.attendees)
+        ]
+    if meeting.chair:
+        out.append(_paragraph(f"{_person(meeting.chair)}.", heading="Chủ trì (chủ tọa): "))
+    if meeting.secretary:
+        out.append(
+            _paragraph(f"{_person(meeting.secretary)}.", heading="Thư ký (người ghi biên bản): ")
+        )
+    out.append(_paragraph("", heading="Nội dung (theo diễn biến cuộc họp):"))
+    out += [_paragraph(text) for text in meeting.reports]
+    for speech in meeting.speeches:
+        who = f"Đồng chí {speech.speaker}" + (f", {speech.position}" if speech.position else "")
+        out.append(_paragraph(speech.content[0], heading=f"{who}: "))
+        out += [_paragraph(text) for text in speech.content[1:]]
+    if record.conclusions:
+        out.append(_paragraph("", heading="Kết luận:"))
+        out += _points(record.conclusions, tuple(record.numbering or DEFAULT_NUMBERING), [])
+    if meeting.end and not record.closing:
+        end = "./." if record.rules.regime == "state" else "."  # HD 05 ends with a full stop
+        ended = f"Cuộc họp kết thúc vào {clock(meeting.end)}, {date_words(meeting.date)}{end}"
+        out.append(_paragraph(ended))
+    return out
 
 
 def _paragraph(text: str, lead: str = "", heading: str = "") -> dict[str, str]:
@@ -231,13 +329,14 @@ def context(record: Record) -> dict[str, Any]:
         "parent_lines": [WordText(line) for line in record.issuer.parent or []],
         "issuer_lines": [WordText(line) for line in record.issuer.name],
         "number_line": WordText(number_line(record)),
-        "date_line": WordText(date_line(record)),
+        "date_line": WordText(date_line(record)),  # ND 30 minutes: none
         "doc_type": WordText(DOC_TYPES[record.kind][0]),
         "title_lines": [WordText(line) for line in record.title or []],
         "subject": WordText(record.subject),
         "body": body(record),
         "recipients": [WordText(line) for line in recipient_lines(record)],
         "signer": {k: WordText(v) for k, v in signer_lines(record).items()},
+        "minutes_signers": minutes_signers(record),
         "rules": rule_lengths(record),
         "profile": rules.name,
         "kind": record.kind,

@@ -103,6 +103,22 @@ def _merge(base: Source, over: Source) -> Source:
     return Source(over.path, merge(base.data, over.data), positions)
 
 
+def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Source:
+    """The tree for one kind of document: a meeting record may hold a block per kind
+    (`giay-moi: {number: 3, subject: …}`) whose keys win when that kind is rendered."""
+    chosen = kind or source.data.get("kind")
+    data = {k: v for k, v in source.data.items() if k not in kinds}
+    if kind:
+        data["kind"] = kind
+    base = Source(source.path, data, source.positions)
+    block = source.data.get(chosen) if isinstance(chosen, str) and chosen in kinds else None
+    if not isinstance(block, dict):
+        return base
+    n = 1
+    positions = {k[n:]: v for k, v in source.positions.items() if k[:n] == (chosen,) and k[n:]}
+    return _merge(base, Source(source.path, block, positions))
+
+
 def read(path: Path) -> Source:
     """Parse one file, without following `extends`; a recently read, unchanged file
     (an organisation file shared by a batch) is not parsed again. Do not modify the

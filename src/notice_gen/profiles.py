@@ -51,6 +51,7 @@ class Profile:
     header_distance: int  # twips from the top edge to the page number
     styles: dict[str, Style]
     header_lines: dict[str, str] = field(default_factory=dict)  # fixed header texts
+    minutes_signers: tuple[str, str] = ("THƯ KÝ", "CHỦ TỌA")  # Biên bản: left, right
     valid_from: date | None = None
     valid_until: date | None = None
 
@@ -60,6 +61,11 @@ BLANK_NUMBER = " " * 6  # left for hand filling
 BLANK_DAY = " " * 6
 FONT = "Times New Roman"
 
+LAYOUTS = {  # kind -> built-in layout: ND 30's "văn bản có tên loại" (Mẫu 1.4, 1.7), minutes
+    "thong-bao-ket-luan": "van-ban",
+    "giay-moi": "van-ban",
+    "bien-ban": "bien-ban",
+}
 DOC_TYPES = {  # kind -> (name printed as the title, State code, Party code)
     "thong-bao-ket-luan": ("THÔNG BÁO", "TB", "TB"),
     "bien-ban": ("BIÊN BẢN", "BB", "BB"),
@@ -141,6 +147,7 @@ PARTY_HD05 = Profile(
     header_distance=mm(10),
     styles=_PARTY_STYLES,
     header_lines=_PARTY,
+    minutes_signers=("NGƯỜI GHI BIÊN BẢN", "CHỦ TRÌ HỘI NGHỊ"),
     valid_from=date(2026, 5, 27),
 )
 
@@ -158,6 +165,7 @@ PARTY_HD36 = Profile(
     header_distance=PARTY_HD05.header_distance,
     styles=_PARTY_STYLES,  # exact 18 pt body spacing satisfies "at least 18 pt"
     header_lines=_PARTY,
+    minutes_signers=PARTY_HD05.minutes_signers,
     valid_until=date(2026, 5, 26),
 )
 

@@ -28,7 +28,16 @@ import jinja2
 from lxml import etree
 
 from .errors import TemplateError
-from .profiles import FONT, PAGE_HEIGHT, PAGE_WIDTH, PROFILES, Profile, Style, text_width
+from .profiles import (
+    FONT,
+    LAYOUTS,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    PROFILES,
+    Profile,
+    Style,
+    text_width,
+)
 from .write import atomic_write
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -84,7 +93,8 @@ def builtin_templates() -> Path:
 
 
 def builtin_template(kind: str, profile: Profile) -> Path:
-    return builtin_templates() / f"{kind}.{profile.regime}.docx"
+    """The built-in layout for a kind of document and a regime."""
+    return builtin_templates() / f"{LAYOUTS[kind]}.{profile.regime}.docx"
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,10 @@ class Meeting(_Model):
     agenda: Paragraphs | None = None
     reports: list[Text] = []
     speeches: list[Speech] = []
+    name: Line | None = None  # the meeting's name: "Tới dự …" in an invitation
+    invitees: list[Text] = []  # who a Giấy mời invites
+    inviter: Line | None = None  # "<inviter> trân trọng kính mời:"
+    notes: list[Text] = []  # closing notes of a Giấy mời
 
 
 class Point(_Model):
@@ -141,9 +145,9 @@ class Record(_Model):
     numbering: list[Annotated[Line, Field(pattern=r"^\S{1,12}$")]] | None = None
     conclusions: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = []
     closing: Paragraphs | None = None
-    recipients: Annotated[list[Text], Field(min_length=1)]
+    recipients: list[Text] = []
     archive: Line
-    signer: Signer
+    signer: Signer | None = None
 
     @property
     def rules(self) -> Profile:
@@ -217,6 +221,7 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
 
     Returns the record and the warnings; raises `RecordError` with every problem found.
     """
+    needed = _kind_requirements(source)
     try:
         record = Record.model_validate(source.data)
     except ValidationError as exc:
@@ -224,8 +229,9 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
             problems.append(source.problem(loc, _message(error, _fields(loc))))
-        raise RecordError(_unique(problems)) from None
+        raise RecordError(_unique(problems + needed)) from None
     problems, warnings = _check_rules(record, source)
+    problems = needed + problems
     if problems:
         raise RecordError(problems)
     return record, warnings
@@ -240,7 +246,7 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
     rules = record.rules
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    signer = record.signer
+    signer = record.signer or Signer(position="-", name="-")
     if signer.authority is not None:
         marker = authority_marker(signer.authority, rules)
         if marker is None:
@@ -261,10 +267,6 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
         problems.append(
             source.problem(("signer", "authority"), "required with signer.on_behalf_of")
         )
-    if record.kind == "thong-bao-ket-luan" and not record.conclusions:
-        problems.append(
-            source.problem(("conclusions",), "a conclusion notice needs at least one point")
-        )
     if record.date and record.year and record.date.year != record.year:
         problems.append(
             source.problem(("year",), f"differs from the year of date ({record.date.year})")
@@ -283,6 +285,31 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
                 )
             )
     return problems, warnings
+
+
+KIND_NEEDS = {  # key path -> what it is, per kind beyond the model's required keys
+    "thong-bao-ket-luan": {("conclusions",): "at least one point", ("recipients",): "recipients",
+                           ("signer",): "the signature block"},
+    "giay-moi": {("recipients",): "recipients", ("signer",): "the signature block",
+                 ("meeting", "date"): "the meeting's date", ("meeting", "start"): "its start",
+                 ("meeting", "location"): "its place", ("meeting", "invitees"): "who is invited"},
+    "bien-ban": {("meeting", "date"): "the meeting's date", ("meeting", "start"): "its start",
+                 ("meeting", "end"): "its end", ("meeting", "chair"): "who chaired",
+                 ("meeting", "secretary"): "who kept the minutes"},
+}  # fmt: skip
+
+
+def _kind_requirements(source: Source) -> list[Problem]:
+    """Keys a kind of document cannot do without, looked up in the raw tree."""
+    kind = source.data.get("kind")
+    problems = []
+    for key, what in KIND_NEEDS.get(kind, {}).items() if isinstance(kind, str) else ():
+        value: Any = source.data
+        for part in key:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value in (None, "", [], {}):
+            problems.append(source.problem(key, f"required key is missing ({what}, for {kind})"))
+    return problems
 
 
 def authority_marker(value: str, profile: Profile) -> str | None:

@@ -1,0 +1,96 @@
+"""PDF through LibreOffice headless: one `soffice` converts a whole list of documents.
+
+LibreOffice is an unreliable external service: each run has a time limit, a hung
+run is killed and the documents it did not finish are tried again in a new one, and
+a PDF failure is reported per document without touching the .docx.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import NoticeGenError
+
+CHUNK = 100  # documents per soffice run
+SECONDS_PER_DOCUMENT = 10
+START_SECONDS = 60
+TRIES = 2
+
+
+class PdfError(NoticeGenError):
+    """LibreOffice is missing or failed."""
+
+
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        raise PdfError(
+            "LibreOffice is not installed, so no PDF was made (the .docx files are written); "
+            "on Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-liberation2"
+        )
+    return found
+
+
+def to_pdf(documents: list[Path]) -> dict[Path, str]:
+    """Write `X.pdf` beside each `X.docx`; returns the documents that failed, with why."""
+    program = soffice()
+    failed: dict[Path, str] = {}
+    pending = list(documents)
+    with tempfile.TemporaryDirectory(prefix="notice-gen-lo-") as profile:
+        for _ in range(TRIES):
+            retry = []
+            for start in range(0, len(pending), CHUNK):
+                chunk = pending[start : start + CHUNK]
+                why = _convert(program, profile, chunk)
+                missing = [doc for doc in chunk if not _moved(doc)]
+                retry += missing
+                failed.update({doc: why or "LibreOffice made no PDF" for doc in missing})
+            pending = retry
+            if not pending:
+                break
+            for doc in pending:
+                failed.pop(doc, None)
+    return failed
+
+
+def _convert(program: str, profile: str, documents: list[Path]) -> str:
+    """Run one soffice over `documents`, each PDF going to a hidden folder beside it."""
+    folders = {doc.parent for doc in documents}
+    outputs = {folder: Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder)) for folder in folders}
+    why = ""
+    for folder, out in outputs.items():
+        group = [str(doc) for doc in documents if doc.parent == folder]
+        command = [program, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                   "--convert-to", "pdf", "--outdir", str(out), *group]  # fmt: skip
+        limit = START_SECONDS + SECONDS_PER_DOCUMENT * len(group)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=True)  # fmt: skip
+        try:
+            _, err = process.communicate(timeout=limit)
+            if process.returncode:
+                why = f"LibreOffice failed: {err.decode(errors='replace').strip()[:200]}"
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            why = f"LibreOffice did not finish within {limit} s and was restarted"
+    for doc in documents:
+        made = outputs[doc.parent] / f"{doc.stem}.pdf"
+        if made.is_file():
+            os.replace(made, doc.parent / f".{doc.stem}.pdf.done")
+    for out in outputs.values():
+        shutil.rmtree(out, ignore_errors=True)
+    return why
+
+
+def _moved(doc: Path) -> bool:
+    """Put a finished PDF in place (a rename, so never a partial file)."""
+    done = doc.parent / f".{doc.stem}.pdf.done"
+    if not done.is_file():
+        return False
+    os.replace(done, doc.with_suffix(".pdf"))
+    return True
