@@ -60,18 +60,32 @@ def check_rendered(data: bytes, record: Record, template: Path, name: str) -> li
     return [f for f in findings if f.severity == "warning"]
 
 
+def template_for(record: Record, record_path: Path, folder: Path | None = None) -> Path:
+    """The record's own `template:`, else one from `folder`, else the built-in one."""
+    from .render import find_template
+
+    if record.template:
+        return record_path.parent / record.template
+    return find_template(record.kind, record.rules, folder)
+
+
 def render_file(
-    path: Path, out_dir: Path, *, force: bool = False, check: bool = True, kind: str | None = None
+    path: Path,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    check: bool = True,
+    kind: str | None = None,
+    templates: Path | None = None,
 ) -> tuple[Path, list[Problem | Finding]]:
     """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
     unless `check` is false; returns the document's path and the warnings."""
-    from .render import builtin_template
     from .write import OutputDir
 
     path = Path(path)
     record, problems = read_record(path, kind)
     warnings: list[Problem | Finding] = list(problems)
-    template = builtin_template(record.kind, record.rules)
+    template = template_for(record, path, templates)
     data = render_record(record, template)
     name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
     if check:

@@ -267,6 +267,7 @@ class Settings:
     out_dir: str
     force: bool
     check: str  # "first", "all" or "none"
+    templates: str | None = None  # a folder of user templates
 
 
 _checked: set[tuple[str, str]] = set()
@@ -274,14 +275,14 @@ _checked: set[tuple[str, str]] = set()
 
 def produce(job: Job, settings: Settings) -> Result:
     """Load, validate, render, check and write one document."""
-    from . import check_rendered, render_record
-    from .render import builtin_template
+    from . import check_rendered, render_record, template_for
     from .validate import validate
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
         record, _ = validate(_source(job))
-        template = builtin_template(record.kind, record.rules)
+        folder = Path(settings.templates) if settings.templates else None
+        template = template_for(record, Path(job.path or job.source), folder)
         data = render_record(record, template)
         key = (str(template), record.profile)
         if settings.check == "all" or (settings.check == "first" and key not in _checked):
@@ -310,6 +311,7 @@ def run(
     force: bool = False,
     resume: bool = False,
     check: str = "first",
+    templates: Path | None = None,
     progress: Callable[[Result], None] = lambda result: None,
 ) -> list[Result]:
     """Make every job's document; returns one result per job, in job order."""
@@ -337,7 +339,7 @@ def run(
             else:
                 todo.append(i)
         try:
-            settings = Settings(str(out_dir), force, check)
+            settings = Settings(str(out_dir), force, check, str(templates) if templates else None)
             produced = _map(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
             for i, result in zip(todo, produced, strict=False):
                 results[i] = result

@@ -7,6 +7,8 @@ No traceback reaches the user; heavy modules load only when a command needs them
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -67,6 +69,11 @@ def main() -> None:
 @click.option("--no-check", is_flag=True, help="Do not lint the documents before writing them.")
 @click.option("--kind", type=click.Choice(KINDS), help="Render another kind from the same record.")
 @click.option("--pdf", is_flag=True, help="Also make a PDF of each document (LibreOffice).")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of your own templates (<kind or layout>.<state|party>.docx).",
+)
 def render(
     records: tuple[Path, ...],
     output: Path,
@@ -74,6 +81,7 @@ def render(
     no_check: bool,
     kind: str | None,
     pdf: bool,
+    templates: Path | None,
 ) -> None:
     """Render each RECORD (YAML, JSON or TOML) to a Word document.
 
@@ -93,7 +101,9 @@ def render(
     made: list[Path] = []
 
     def step(path: Path) -> None:
-        written, warnings = render_file(path, output, force=force, check=not no_check, kind=kind)
+        written, warnings = render_file(
+            path, output, force=force, check=not no_check, kind=kind, templates=templates
+        )
         _warn(warnings)
         made.append(written)
         click.echo(f"{path} -> {written}")
@@ -167,6 +177,11 @@ def validate(records: tuple[Path, ...]) -> None:
 )
 @click.option("--no-check", is_flag=True, help="Do not check the documents.")
 @click.option("--pdf", is_flag=True, help="Also make a PDF of each document (LibreOffice).")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of your own templates (<kind or layout>.<state|party>.docx).",
+)
 def batch(
     sources: tuple[Path, ...],
     output: Path,
@@ -178,6 +193,7 @@ def batch(
     check_all: bool,
     no_check: bool,
     pdf: bool,
+    templates: Path | None,
 ) -> None:
     """Render every record of the SOURCES: folders of records (recursive), YAML files
     of `defaults:` and `records:`, and CSV or XLSX sheets with one row per document
@@ -212,30 +228,15 @@ def batch(
         if not tty and counter["done"] % max(1, len(jobs) // 10) == 0:
             click.echo(f"{counter['done']}/{len(jobs)} documents", err=True)
 
+    options = {"workers": workers, "pattern": pattern, "force": force, "resume": resume,
+               "check": check, "templates": templates}  # fmt: skip
     try:
         if tty:
             with click.progressbar(length=len(jobs), label="notice-gen", file=sys.stderr) as bar:
-                results = engine.run(
-                    jobs,
-                    output,
-                    workers=workers,
-                    pattern=pattern,
-                    force=force,
-                    resume=resume,
-                    check=check,
-                    progress=lambda r: (report(r), bar.update(1)),
-                )
+                progress = lambda r: (report(r), bar.update(1))  # noqa: E731
+                results = engine.run(jobs, output, progress=progress, **options)
         else:
-            results = engine.run(
-                jobs,
-                output,
-                workers=workers,
-                pattern=pattern,
-                force=force,
-                resume=resume,
-                check=check,
-                progress=report,
-            )
+            results = engine.run(jobs, output, progress=report, **options)
     except NoticeGenError as exc:
         sys.exit(_fail(exc))
     except KeyboardInterrupt:
@@ -329,6 +330,194 @@ def new(kind: str, profile: str) -> None:
     starter = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
     text = starter.read_text("utf-8").replace("profile: party-hd05", f"profile: {profile}")
     click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
+
+
+@main.group()
+def template() -> None:
+    """List, export, check and repair Word templates.
+
+    \b
+    Examples:
+      notice-gen template list
+      notice-gen template export van-ban.state my-office.docx
+      notice-gen template check my-office.docx --fix
+    """
+
+
+@template.command("list")
+@click.option(
+    "--templates",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of your own templates, which win over the built-in ones.",
+)
+def template_list(folder: Path | None) -> None:
+    """The built-in templates and yours, with the kinds and the regime each serves."""
+    from .render import available_templates
+
+    for name, path, kinds, regime, origin in available_templates(folder):
+        click.echo(f"{name:<24} {origin:<9} {regime:<6} {', '.join(kinds):<40} {path}")
+
+
+@template.command("export")
+@click.argument("name")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+def template_export(name: str, dest: Path) -> None:
+    """Copy the built-in template NAME (see `template list`) to DEST to start from."""
+    from .render import builtin_templates
+    from .write import atomic_write
+
+    source = builtin_templates() / (name if name.endswith(".docx") else f"{name}.docx")
+    if not source.is_file():
+        click.echo(f"error: no built-in template {name!r}; see notice-gen template list", err=True)
+        sys.exit(2)
+    if dest.exists():
+        click.echo(f"error: {dest} exists; it is kept", err=True)
+        sys.exit(1)
+    atomic_write(dest, source.read_bytes())
+    click.echo(f"{source.name} -> {dest}")
+
+
+@template.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind", type=click.Choice(KINDS), help="The kind it is for (default: from its name)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option("--fix", is_flag=True, help="Write a repaired copy (FILE.fixed.docx, or --output).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --fix writes; the input itself only when named here.",
+)
+def template_check(
+    file: Path, kind: str | None, as_json: bool, fix: bool, output: Path | None
+) -> None:
+    """Report every problem of a template FILE at once: Jinja syntax, blocks never
+    closed, tags split across runs with different formatting, smart quotes, proofing
+    marks, misplaced {%p %}/{%tr %}, variables the record model does not give (with the
+    closest valid one), a missing signature block or Nơi nhận. Each with its part,
+    table/row/cell, paragraph and the text around it. Exit status 1 on errors.
+    """
+    import json
+
+    from . import doctor
+    from .write import atomic_write
+
+    kind = kind or doctor.kind_of(file)
+    data = file.read_bytes()
+    if fix:
+        target = output or file.with_name(f"{file.stem}.fixed.docx")
+        atomic_write(target, doctor.repair(data))
+        click.echo(f"repaired copy: {target}", err=True)
+        data = target.read_bytes()
+    issues, _ = doctor.diagnose(data, kind)
+    if as_json:
+        click.echo(json.dumps(doctor.as_json(issues), ensure_ascii=False, indent=1))
+    else:
+        for issue in issues:
+            click.echo(f"{file}: {issue}")
+        click.echo(f"{len(issues)} problem(s) for {kind}", err=True)
+    sys.exit(1 if any(i.severity == "error" for i in issues) else 0)
+
+
+@template.command("vars")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind", type=click.Choice(KINDS), help="The kind it is for (default: from its name)."
+)
+def template_vars(file: Path, kind: str | None) -> None:
+    """The variables FILE prints, beside everything the record model offers its kind."""
+    from . import doctor
+
+    kind = kind or doctor.kind_of(file)
+    _, used = doctor.diagnose(file.read_bytes(), kind)
+    known = doctor.model_variables(kind)
+    click.echo(f"{'variable':<32} {'used':<5} example")
+    for path, example in sorted(known.items()):
+        shown = str(example).replace("\n", " ")[:50]
+        click.echo(f"{path:<32} {'yes' if path in used else '':<5} {shown}")
+
+
+@main.command()
+@click.argument("template_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("record", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output/preview"),
+    show_default=True,
+)
+@click.option("--kind", type=click.Choice(KINDS), help="The kind (default: from the name).")
+@click.option(
+    "--profile", type=click.Choice(list(PROFILES)), help="Default: the template's regime."
+)
+def preview(
+    template_file: Path, record: Path | None, output: Path, kind: str | None, profile: str | None
+) -> None:
+    """Render TEMPLATE_FILE with RECORD, or with a sample record of its kind, to .docx
+    and, where LibreOffice is installed, to PDF and a PNG of page 1.
+
+    \b
+    Example:
+      notice-gen preview my-office.docx
+    """
+    from . import doctor, render_record
+    from .pdf import to_pdf
+    from .write import atomic_write
+
+    kind = kind or doctor.kind_of(template_file)
+    try:
+        if record is None:
+            from .load import Source, select_kind
+            from .validate import validate
+
+            profile = profile or ("party-hd05" if ".party" in template_file.name else "nd30")
+            regime = "state" if profile == "nd30" else "party"
+            text = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
+            import yaml
+
+            from .load import _TextLoader
+
+            data = yaml.load(text.read_text("utf-8"), Loader=_TextLoader)
+            data["profile"] = profile
+            rec, _ = validate(select_kind(Source(Path("sample.yaml"), data), kind, KINDS))
+        else:
+            from . import read_record
+
+            rec, _ = read_record(record, kind)
+        output.mkdir(parents=True, exist_ok=True)
+        target = output / f"{template_file.stem}.docx"
+        atomic_write(target, render_record(rec, template_file))
+    except NoticeGenError as exc:
+        sys.exit(_fail(exc))
+    click.echo(str(target))
+    try:
+        failed = to_pdf([target])
+    except NoticeGenError as exc:
+        click.echo(f"note: {exc}", err=True)
+        return
+    pdf = target.with_suffix(".pdf")
+    if not failed and shutil.which("pdftoppm"):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(target.with_suffix("")),
+            ],
+            check=False,
+        )
+        click.echo(str(pdf))
+        click.echo(str(target.with_suffix(".png")))
 
 
 def run() -> None:

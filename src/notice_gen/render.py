@@ -92,6 +92,30 @@ def builtin_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
+def available_templates(folder: Path | None) -> list[tuple[str, Path, list[str], str, str]]:
+    """(name, path, kinds, regime, built-in or user) of every template, yours first."""
+    out = []
+    for origin, where in (("user", folder), ("built-in", builtin_templates())):
+        if where is None or not where.is_dir():
+            continue
+        for path in sorted(where.glob("*.docx")):
+            first, _, rest = path.stem.partition(".")
+            kinds = [k for k, layout in LAYOUTS.items() if first in (k, layout)]
+            out.append((path.stem, path, kinds, rest or "?", origin))
+    return out
+
+
+def find_template(kind: str, profile: Profile, folder: Path | None = None) -> Path:
+    """A user template `<kind>.<regime>.docx` or `<layout>.<regime>.docx` from `folder`,
+    else the built-in one."""
+    if folder is not None:
+        for stem in (kind, LAYOUTS[kind]):
+            candidate = folder / f"{stem}.{profile.regime}.docx"
+            if candidate.is_file():
+                return candidate
+    return builtin_template(kind, profile)
+
+
 def builtin_template(kind: str, profile: Profile) -> Path:
     """The built-in layout for a kind of document and a regime."""
     return builtin_templates() / f"{LAYOUTS[kind]}.{profile.regime}.docx"

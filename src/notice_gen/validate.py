@@ -148,6 +148,7 @@ class Record(_Model):
     recipients: list[Text] = []
     archive: Line
     signer: Signer | None = None
+    template: Line | None = None  # a Word template of your own, relative to the record
 
     @property
     def rules(self) -> Profile:

@@ -1,0 +1,484 @@
+"""The template doctor: find, and where safe repair, what Word does to tags.
+
+Word splits a tag over runs when part of it is reformatted, inserts proofing marks,
+and turns quotes into smart quotes. `diagnose` reads every story part (body,
+headers, footers, notes) and reports every problem at once, each with a place a
+Word user can find: the part, the table, row and cell, the paragraph, and the
+visible text around it. `repair` writes a copy with what can be repaired repaired.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+OPENERS = {
+    "for": "endfor",
+    "if": "endif",
+    "with": "endwith",
+    "macro": "endmacro",
+    "call": "endcall",
+    "filter": "endfilter",
+    "block": "endblock",
+    "raw": "endraw",
+}
+SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+KIND_OF_LAYOUT = {"van-ban": "thong-bao-ket-luan", "bien-ban": "bien-ban"}
+REQUIRED = {  # kind -> (variable path, what a document lacks without it)
+    "thong-bao-ket-luan": [("signer.name", "the signature block"), ("recipients", "Nơi nhận")],
+    "giay-moi": [("signer.name", "the signature block"), ("recipients", "Nơi nhận")],
+    "bien-ban": [("minutes_signers", "the signatures"), ("recipients", "Nơi nhận")],
+}
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a template, where a Word user can find it."""
+
+    severity: str  # error or warning
+    message: str
+    where: str
+    fixable: bool = False
+
+    def __str__(self) -> str:
+        fix = " [--fix repairs it]" if self.fixable else ""
+        return f"{self.where}: {self.severity}: {self.message}{fix}"
+
+
+@dataclass
+class Tag:
+    text: str
+    where: str
+    paragraph: etree._Element
+    runs: list[etree._Element]  # the runs the tag's characters are in
+
+
+def _part_label(name: str) -> str:
+    stem = Path(name).stem
+    label = re.sub(r"(\d+)$", r" \1", stem)
+    return "body" if stem == "document" else f"{label} ({name})"
+
+
+def _paragraphs(part: str, root: etree._Element):
+    """Each paragraph with a location: `body, table 1 row 2 cell 1, paragraph 3`."""
+    tables = list(root.iter(w("tbl")))
+    count = 0
+    for p in root.iter(w("p")):
+        cell = next(p.iterancestors(w("tc")), None)
+        if cell is None:
+            count += 1
+            place = f"paragraph {count}"
+        else:
+            row = cell.getparent()
+            table = row.getparent()
+            r = table.findall(w("tr")).index(row) + 1
+            c = row.findall(w("tc")).index(cell) + 1
+            k = cell.findall(w("p")).index(p) + 1 if p.getparent() is cell else 1
+            place = f"table {tables.index(table) + 1} row {r} cell {c}, paragraph {k}"
+        yield p, f"{_part_label(part)}, {place}"
+
+
+def _runs(p: etree._Element) -> list[tuple[etree._Element, str]]:
+    return [(r, "".join(t.text or "" for t in r.iter(w("t")))) for r in p.iter(w("r"))]
+
+
+def _format(run: etree._Element) -> bytes:
+    props = run.find(w("rPr"))
+    if props is None:
+        return b""
+    copy = etree.fromstring(etree.tostring(props))
+    for noise in copy.findall(w("rStyle")) + copy.findall(w("lang")) + copy.findall(w("noProof")):
+        copy.remove(noise)
+    return etree.tostring(copy, method="c14n")
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    before, after = text[max(0, start - 20) : start], text[end : end + 20]
+    return f"«{before}{text[start:end]}{after}»".replace("\n", " ")
+
+
+def read_tags(parts: dict[str, etree._Element], issues: list[Issue]) -> list[Tag]:
+    """Every tag in document order, reporting the ways Word breaks them."""
+    tags: list[Tag] = []
+    for part, root in parts.items():
+        for p, where in _paragraphs(part, root):
+            runs = _runs(p)
+            text = "".join(t for _, t in runs)
+            if "{" not in text and "}" not in text:
+                continue
+            found = list(TAG.finditer(text))
+            _unclosed(text, found, where, issues)
+            paragraph_tags = [m for m in found if re.match(r"\{%-?\s*p\s", m.group())]
+            if len(paragraph_tags) > 1:
+                issues.append(
+                    Issue(
+                        "error",
+                        "two {%p %} tags in one paragraph; give each its own paragraph",
+                        f"{where} {_snippet(text, 0, len(text))}",
+                    )
+                )
+            elif paragraph_tags and text.strip() != paragraph_tags[0].group():
+                issues.append(
+                    Issue(
+                        "error",
+                        "a {%p %} tag must be alone in its paragraph",
+                        f"{where} {_snippet(text, 0, len(text))}",
+                    )
+                )
+            for match in found:
+                covered = _covering(runs, match.start(), match.end())
+                place = f"{where} {_snippet(text, match.start(), match.end())}"
+                tag = Tag(match.group(), place, p, covered)
+                _inspect(tag, p, issues)
+                tags.append(tag)
+    return tags
+
+
+def _unclosed(text: str, found: list[re.Match], where: str, issues: list[Issue]) -> None:
+    rest = TAG.sub(lambda m: " " * len(m.group()), text)
+    for match in re.finditer(r"\{[{%#]|[}%#]\}", rest):
+        issues.append(
+            Issue(
+                "error",
+                f"'{match.group()}' without its other half in this "
+                "paragraph (a tag must start and end in the same paragraph)",
+                f"{where} {_snippet(text, match.start(), match.end())}",
+            )
+        )
+
+
+def _covering(runs: list[tuple[etree._Element, str]], start: int, end: int) -> list[etree._Element]:
+    out, position = [], 0
+    for run, text in runs:
+        if text and position < end and position + len(text) > start:
+            out.append(run)
+        position += len(text)
+    return out
+
+
+def _inspect(tag: Tag, p: etree._Element, issues: list[Issue]) -> None:
+    if len({_format(r) for r in tag.runs}) > 1:
+        issues.append(
+            Issue(
+                "error",
+                f"the tag {tag.text!r} is split across runs with different "
+                "formatting (part of it was reformatted in Word)",
+                tag.where,
+                True,
+            )
+        )
+    if len(tag.runs) > 1 and _proofing_inside(p, tag.runs):
+        issues.append(Issue("warning", "a spelling/grammar mark inside the tag", tag.where, True))
+    if tag.text != tag.text.translate(SMART):
+        issues.append(
+            Issue(
+                "error",
+                f"smart quotes inside the tag {tag.text!r} (Word's "
+                "AutoCorrect); Jinja needs straight quotes",
+                tag.where,
+                True,
+            )
+        )
+    if re.match(r"\{%-?\s*tr\s", tag.text) and next(p.iterancestors(w("tr")), None) is None:
+        issues.append(Issue("error", "a {%tr %} tag must be in a table row", tag.where))
+
+
+def _proofing_inside(p: etree._Element, runs: list[etree._Element]) -> bool:
+    children = list(p)
+    first, last = children.index(runs[0]), children.index(runs[-1])
+    return any(c.tag == w("proofErr") for c in children[first:last])
+
+
+# -- the Jinja side ---------------------------------------------------------
+
+
+def statement(tag: str) -> str:
+    """The Jinja of a tag, without docxtpl's p/tr/tc/r markers and Word's quotes."""
+    inner = tag[2:-2].translate(SMART).strip(" -")
+    if tag.startswith("{%"):
+        inner = re.sub(r"^(p|tr|tc|r)\s+", "", inner)
+    elif tag.startswith("{{"):
+        inner = re.sub(r"^(p|r)\s+", "", inner)
+    return inner
+
+
+def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> set[str]:
+    """Syntax, block pairing and variables; returns the variable paths the template uses."""
+    env = jinja2.Environment()
+    stack: list[tuple[str, Tag]] = []
+    scope: dict[str, str] = {}
+    used: set[str] = set()
+    for tag in tags:
+        if tag.text.startswith("{#"):
+            continue
+        code = statement(tag.text)
+        if tag.text.startswith("{{"):
+            try:
+                expression = env.parse("{{ " + code + " }}").body[0].nodes[0]  # type: ignore[attr-defined]
+            except jinja2.TemplateSyntaxError as exc:
+                issues.append(
+                    Issue("error", f"Jinja cannot read {tag.text!r}: {exc.message}", tag.where)
+                )
+                continue
+            used |= _paths(expression, scope, known, tag, issues)
+            continue
+        word = code.split(" ", 1)[0] if code else ""
+        if word in OPENERS:
+            try:
+                closing = "end" + word
+                tree = env.parse("{% " + code + " %}{% " + closing + " %}")
+            except jinja2.TemplateSyntaxError as exc:
+                issues.append(
+                    Issue("error", f"Jinja cannot read {tag.text!r}: {exc.message}", tag.where)
+                )
+                stack.append((word, tag))
+                continue
+            node = tree.body[0]
+            if isinstance(node, nodes.For) and isinstance(node.target, nodes.Name):
+                source = _path(node.iter, scope)
+                if source:
+                    scope[node.target.name] = source + "[]"
+                    used |= _check_path(source, known, tag, issues)
+            elif isinstance(node, nodes.If):
+                used |= _paths(node.test, scope, known, tag, issues)
+            stack.append((word, tag))
+        elif word.startswith("end") and word[3:] in OPENERS:
+            if not stack or stack[-1][0] != word[3:]:
+                expected = f"'end{stack[-1][0]}' for {stack[-1][1].text!r}" if stack else "nothing"
+                issues.append(Issue("error", f"{tag.text!r} closes {expected}", tag.where))
+            else:
+                stack.pop()
+        elif word in ("else", "elif") and not (stack and stack[-1][0] in ("if", "for")):
+            issues.append(Issue("error", f"{tag.text!r} outside an if or for block", tag.where))
+        elif word not in (
+            "set",
+            "else",
+            "elif",
+            "include",
+            "import",
+            "from",
+            "break",
+            "continue",
+            "do",
+            "extends",
+        ):
+            issues.append(
+                Issue("error", f"Jinja does not know the statement {tag.text!r}", tag.where)
+            )
+    for word, tag in stack:
+        issues.append(
+            Issue(
+                "error",
+                f"{tag.text!r} is never closed: 'end{word}' is missing "
+                "(was the paragraph holding it deleted?)",
+                tag.where,
+            )
+        )
+    return used
+
+
+def _path(node: nodes.Node, scope: dict[str, str]) -> str | None:
+    """`signer.name`, `body[]` … for a chain of names, attributes and indexes."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem):
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                parts.append(node.arg.value)
+            else:
+                parts.append("[]")
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            parts.append(scope.get(node.name, node.name))
+            break
+        else:
+            return None
+    return ".".join(reversed(parts)).replace(".[]", "[]")
+
+
+def _paths(
+    node: nodes.Node, scope: dict[str, str], known: dict, tag: Tag, issues: list[Issue]
+) -> set[str]:
+    found: set[str] = set()
+    candidates = [node] if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) else []
+    candidates += [n for n in node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))]
+    seen: set[int] = set()
+    for candidate in candidates:
+        if id(candidate) in seen:
+            continue
+        for inner in candidate.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            seen.add(id(inner))
+        path = _path(candidate, scope)
+        if path and not path.startswith(("loop", "range")):
+            found |= _check_path(path, known, tag, issues)
+    return found
+
+
+def _check_path(path: str, known: dict, tag: Tag, issues: list[Issue]) -> set[str]:
+    if path in known:
+        return {path}
+    close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    issues.append(
+        Issue("error", f"the record model gives no {path!r} for this kind{hint}", tag.where)
+    )
+    return set()
+
+
+def variable_tree(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Dotted paths of a context, with an example value for each leaf."""
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        if prefix:
+            out[prefix] = "{…}"
+        for key, item in value.items():
+            out.update(variable_tree(item, f"{prefix}.{key}" if prefix else key))
+    elif isinstance(value, list):
+        out[prefix] = f"[{len(value)} items]"
+        out.update(variable_tree(value[0], prefix + "[]") if value else {prefix + "[]": ""})
+    else:
+        out[prefix] = value
+    return out
+
+
+def model_variables(kind: str) -> dict[str, Any]:
+    """Every path the record model offers a template of `kind`, with an example value."""
+    return {**variable_tree(sample_context(kind, "party")),
+            **variable_tree(sample_context(kind, "state"))}  # fmt: skip
+
+
+def sample_context(kind: str, regime: str) -> dict[str, Any]:
+    """The ready values of the starter record of `kind`: what a template may print."""
+    from importlib import resources
+
+    import yaml
+
+    from .format import context
+    from .load import Source, _TextLoader, select_kind
+    from .profiles import KINDS
+    from .validate import validate
+
+    text = (
+        resources.files(__package__)
+        .joinpath("starters", f"meeting.{regime}.yaml")
+        .read_text("utf-8")
+    )
+    data = yaml.load(text, Loader=_TextLoader)
+    source = select_kind(Source(Path("starter.yaml"), data), kind, KINDS)
+    return context(validate(source)[0])
+
+
+# -- the whole check ----------------------------------------------------------
+
+
+def _story_parts(data: bytes) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = sorted(n for n in package.namelist() if STORY.match(n))
+        names.sort(key=lambda n: n != "word/document.xml")
+        return {n: etree.fromstring(package.read(n)) for n in names}
+
+
+def kind_of(path: Path) -> str:
+    """The kind a template file is for, from its name (`van-ban.state.docx` …)."""
+    from .profiles import KINDS
+
+    first = path.name.split(".")[0]
+    return first if first in KINDS else KIND_OF_LAYOUT.get(first, "thong-bao-ket-luan")
+
+
+def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
+    """Every problem of the template `data` for `kind`, and the variables it uses."""
+    try:
+        parts = _story_parts(data)
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
+        return [Issue("error", f"not a readable .docx ({exc})", "file")], set()
+    issues: list[Issue] = []
+    tags = read_tags(parts, issues)
+    known = model_variables(kind)
+    used = check_jinja(tags, known, issues)
+    for path, what in REQUIRED[kind]:
+        if not any(u == path or u.startswith(path) for u in used):
+            issues.append(Issue("error", f"no {what}: the template never prints {{{{ {path} }}}}",
+                                "template"))  # fmt: skip
+    return issues, used
+
+
+def repair(data: bytes) -> bytes:
+    """A copy whose tags each sit in one run, with straight quotes and no proofing marks."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(out, "w") as copy:
+        for info in package.infolist():
+            content = package.read(info)
+            if STORY.match(info.filename):
+                root = etree.fromstring(content)
+                for p, _ in list(_paragraphs(info.filename, root)):
+                    _repair_paragraph(p)
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                         standalone=True)  # fmt: skip
+            copy.writestr(info, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _repair_paragraph(p: etree._Element) -> None:
+    runs = _runs(p)
+    text = "".join(t for _, t in runs)
+    spans = [(m.start(), m.end()) for m in TAG.finditer(text)]
+    if not spans:
+        return
+    for start, end in reversed(spans):
+        covered = _covering(runs, start, end)
+        simple = all(r.getparent() is p and len(list(r.iter(w("t")))) == 1 for r in covered)
+        if len(covered) > 1 and simple:
+            _merge_runs(p, covered, runs, start, end)
+            runs = _runs(p)
+    for run, _ in _runs(p):
+        for t in run.iter(w("t")):
+            t.text = TAG.sub(lambda m: m.group().translate(SMART), t.text or "")
+
+
+def _merge_runs(p, covered, runs, start, end) -> None:  # type: ignore[no-untyped-def]
+    offsets, position = {}, 0
+    for run, text in runs:
+        offsets[id(run)] = position
+        position += len(text)
+    first = covered[0]
+    first_t = first.find(w("t"))
+    head = (first_t.text or "")[: start - offsets[id(first)]]
+    last = covered[-1]
+    last_text = last.find(w("t")).text or ""
+    tail = last_text[end - offsets[id(last)] :]
+    tag = "".join(t for r, t in runs if r in covered)[start - offsets[id(first)] :]
+    tag = tag[: end - start]
+    first_t.text = head + tag
+    first_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    children = list(p)
+    for element in children[children.index(first) + 1 : children.index(last) + 1]:
+        if element.tag == w("proofErr") or element in covered[1:-1]:
+            p.remove(element)
+    if tail:
+        last.find(w("t")).text = tail
+        last.find(w("t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    else:
+        p.remove(last)
+
+
+def as_json(issues: list[Issue]) -> list[dict[str, Any]]:
+    return [asdict(i) for i in issues]
