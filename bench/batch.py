@@ -87,8 +87,10 @@ def main() -> None:
         big_s = timed([*CLI, str(big_sheet), "--base", str(SAMPLE), "-o", str(work / "d")])
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"  batch, {big:,}-row CSV          {big / big_s:7.0f} /s")
-        print(f"peak RSS of one process (batch or a worker), {big:,} records: "
-              f"{max(peak, before) / 1024:.0f} MB")
+        print(
+            f"peak RSS of one process (batch or a worker), {big:,} records: "
+            f"{max(peak, before) / 1024:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

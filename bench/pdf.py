@@ -27,8 +27,21 @@ def main() -> None:
             rows = csv.writer(handle)
             rows.writerow(["number"])
             rows.writerows([n] for n in range(1, count + 1))
-        subprocess.run([sys.executable, "-m", "notice_gen", "batch", str(sheet), "--base",
-                        str(SAMPLE), "-o", str(work / "out")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "notice_gen",
+                "batch",
+                str(sheet),
+                "--base",
+                str(SAMPLE),
+                "-o",
+                str(work / "out"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         documents = sorted((work / "out").glob("*.docx"))
         start = time.perf_counter()
         failed = to_pdf(documents)
@@ -36,9 +49,20 @@ def main() -> None:
         single = []
         for document in documents[:5]:
             start = time.perf_counter()
-            subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{work}/p1",
-                            "--convert-to", "pdf", "--outdir", str(work / "one"), str(document)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    soffice(),
+                    "--headless",
+                    f"-env:UserInstallation=file://{work}/p1",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work / "one"),
+                    str(document),
+                ],
+                check=True,
+                capture_output=True,
+            )
             single.append(time.perf_counter() - start)
         per_file = sorted(single)[len(single) // 2]
         print(f"{len(documents)} documents, {len(failed)} PDF failures")
