@@ -332,6 +332,37 @@ def new(kind: str, profile: str) -> None:
     click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
 
 
+@main.command()
+@click.argument(
+    "records", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def convert(records: tuple[Path, ...]) -> None:
+    """Convert text typed in TCVN3 (.VnTime) or VNI-Windows inside each RECORD to Unicode
+    (NFC), in place, after keeping the original as RECORD.bak.
+
+    \b
+    Example:
+      notice-gen convert data/thong-bao-cu.yaml
+    """
+    from .text import convert_file
+    from .write import atomic_write
+
+    for record in records:
+        original = record.read_bytes()
+        try:
+            text, changed = convert_file(original.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            click.echo(f"error: {record}: not UTF-8 text", err=True)
+            sys.exit(2)
+        if not changed and text.encode("utf-8") == original:
+            click.echo(f"{record}: already Unicode, unchanged")
+            continue
+        backup = record.with_name(record.name + ".bak")
+        atomic_write(backup, original)
+        atomic_write(record, text.encode("utf-8"))
+        click.echo(f"{record}: {changed} line(s) converted; the original is {backup}")
+
+
 @main.group()
 def template() -> None:
     """List, export, check and repair Word templates.

@@ -24,16 +24,14 @@ from pydantic import (
 from .errors import Problem, RecordError
 from .load import KeyPath, Source
 from .profiles import KINDS, PROFILES, Profile
+from .text import hygiene
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 def clean(text: str) -> str:
-    """NFC text, trimmed; control characters other than a line break are refused."""
+    """NFC text, trimmed, each line too (`text.hygiene` has already cleaned it)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if match := _CONTROL.search(text):
-        raise ValueError(f"control character U+{ord(match.group()):04X} is not allowed in text")
     if not text:
         raise ValueError("must not be empty")
     return "\n".join(line.strip() for line in text.split("\n"))
@@ -149,6 +147,7 @@ class Record(_Model):
     archive: Line
     signer: Signer | None = None
     template: Line | None = None  # a Word template of your own, relative to the record
+    tone_marks: Literal["keep", "modern"] = "keep"  # "modern": hoà -> hòa, thuỷ -> thủy
 
     @property
     def rules(self) -> Profile:
@@ -222,6 +221,7 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
 
     Returns the record and the warnings; raises `RecordError` with every problem found.
     """
+    source, cleaned = hygiene(source)
     needed = _kind_requirements(source)
     try:
         record = Record.model_validate(source.data)
@@ -233,6 +233,7 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
         raise RecordError(_unique(problems + needed)) from None
     problems, warnings = _check_rules(record, source)
     problems = needed + problems
+    warnings = cleaned + warnings
     if problems:
         raise RecordError(problems)
     return record, warnings

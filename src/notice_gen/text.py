@@ -1,0 +1,192 @@
+"""Text hygiene on load: what clerks paste, made into clean NFC Unicode.
+
+Text typed in the legacy TCVN3 (ABC, `.VnTime`) or VNI-Windows encodings and
+pasted as Unicode arrives as Latin-1 look-alikes (`Th«ng b¸o`, `Thoâng baùo`); it
+is recognised and converted. Control characters from Excel or old editors become
+line breaks or spaces, invisible characters go, non-breaking spaces become spaces.
+Each change is reported with the key it was made in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from .errors import Problem
+from .load import KeyPath, Source
+
+# TCVN3 (ABC): one byte for each lower-case letter with its marks, capitals for the
+# seven letters with a quality mark; a capital with a tone is the capital base letter
+# followed by the tone's lower-case byte.
+_TCVN3_LOWER = dict(zip(
+    "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ",
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ",
+    strict=True,
+))  # fmt: skip
+_TCVN3_CAPITALS = dict(zip("¡¢§£¤¥¦", "ĂÂĐÊÔƠƯ", strict=True))
+_BASE_CAPITAL = {"a": "A", "ă": "¡", "â": "¢", "e": "E", "ê": "£", "i": "I", "o": "O",
+                 "ô": "¤", "ơ": "¥", "u": "U", "ư": "¦", "y": "Y"}  # fmt: skip
+TCVN3_ONLY = set("µ¸¶·¹¨»¾¼½©Ç®Ðª×Þß«¬¡¢§£¤¥¦÷þ\xad")  # never in VNI text
+
+# VNI-Windows: a base letter followed by one byte for its marks.
+_VNI_TONES = {"ø": "\u0300", "ù": "\u0301", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
+_VNI_HAT = {"â": "", "à": "\u0300", "á": "\u0301", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}
+_VNI_BREVE = {"ê": "", "è": "\u0300", "é": "\u0301", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
+_VNI_SINGLE = {"ì": "ì", "í": "í", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ", "ñ": "đ",
+               "ô": "ơ", "ö": "ư"}  # fmt: skip
+VNI_PAIR = re.compile("[aeouyôö][øùûõïâàáåãäêèéúüë]|[AEOUYÔÖ][ØÙÛÕÏÂÀÁÅÃÄÊÈÉÚÜË]")
+VNI_MARK = re.compile("[aeouyôö][øûïåäëü]|[AEOUYÔÖ][ØÛÏÅÄËÜ]")  # no Vietnamese letter reads so
+LATIN1_VIETNAMESE = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+SPACES = re.compile("[\u00a0\u2007\u202f\t]")
+BREAKS = re.compile("[\x0b\x0c\u2028\u2029\x85]")
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+MODERN_TONES = {  # old-style placement (hoà, khoẻ, thuỷ) -> modern (hòa, khỏe, thủy)
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+
+
+def _vietnamese(text: str) -> int:
+    """How many letters only Vietnamese Unicode text has (ạ, ă, đ, ơ, ư, ế …)."""
+    return sum("\u1ea0" <= ch <= "\u1ef9" or ch in "ăĂđĐơƠưƯĩĨũŨ" for ch in text)
+
+
+def legacy_encoding(text: str) -> str | None:
+    """`tcvn3`, `vni` or None, for text pasted from a legacy-encoded document.
+
+    Text with any letter only Vietnamese Unicode has is Unicode. TCVN3 shows its own
+    bytes (¸ µ ¶ « ¬ …); VNI a vowel followed by a mark byte no Vietnamese letter is
+    (aø, eä …). A guess needs two such signs.
+    """
+    if _vietnamese(text) or not any("\xa0" < ch <= "\xff" for ch in text):
+        return None
+    foreign = sum("\xa0" < ch <= "\xff" and ch not in LATIN1_VIETNAMESE for ch in text)
+    if any(ch in TCVN3_ONLY for ch in text) and foreign >= 2:
+        return "tcvn3"
+    if VNI_MARK.search(text) and len(VNI_PAIR.findall(text)) >= 2:
+        return "vni"
+    if foreign and _vietnamese(from_tcvn3(text)) >= 2 and not VNI_PAIR.search(text):
+        return "tcvn3"
+    return None
+
+
+def from_tcvn3(text: str) -> str:
+    out = []
+    for ch in text:
+        out.append(_TCVN3_CAPITALS.get(ch) or _TCVN3_LOWER.get(ch) or ch)
+    joined = "".join(out)
+    # a capital base letter followed by its tone, as .VnTimeH capitals are typed
+    for lower, capital in _BASE_CAPITAL.items():
+        upper_base = _TCVN3_CAPITALS.get(capital, capital)
+        toned = "".join(_compose(lower, tone) for tone in "\u0300\u0301\u0309\u0303\u0323")
+        pattern = re.compile(re.escape(upper_base) + f"([{toned}])")
+        joined = pattern.sub(lambda m: m.group(1).upper(), joined)
+    return joined
+
+
+def from_vni(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        ch, nxt = text[i], text[i + 1] if i + 1 < len(text) else ""
+        low, upper = nxt.lower(), ch.isupper()
+        if ch.lower() in "aeouy" and low in _VNI_TONES:
+            out.append(_compose(ch, _VNI_TONES[low]))
+            i += 2
+        elif ch.lower() in "aeo" and low in _VNI_HAT:
+            out.append(_compose(ch, "\u0302" + _VNI_HAT[low]))
+            i += 2
+        elif ch.lower() == "a" and low in _VNI_BREVE:
+            out.append(_compose(ch, "\u0306" + _VNI_BREVE[low]))
+            i += 2
+        elif ch.lower() in "ôö" and low in _VNI_TONES:
+            base = _VNI_SINGLE[ch.lower()]
+            out.append(_compose(base.upper() if upper else base, _VNI_TONES[low]))
+            i += 2
+        elif ch.lower() in _VNI_SINGLE:
+            single = _VNI_SINGLE[ch.lower()]
+            out.append(single.upper() if upper else single)
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _compose(base: str, marks: str) -> str:
+    return unicodedata.normalize("NFC", base + marks)
+
+
+def modern_tones(text: str) -> str:
+    """`hoà` -> `hòa`, `thuỷ` -> `thủy` where no consonant follows (never `quý`)."""
+
+    def fix(match: re.Match) -> str:
+        pair = match.group(2)
+        if match.group(1).lower().endswith("q") and pair.lower().startswith("u"):
+            return match.group()
+        key = pair.lower()
+        new = MODERN_TONES[key]
+        new = "".join(n.upper() if o.isupper() else n for n, o in zip(new, pair, strict=True))
+        return match.group(1) + new
+
+    pairs = "|".join(MODERN_TONES) + "|" + "|".join(k.upper() for k in MODERN_TONES)
+    return re.sub(rf"(\w?)({pairs})(?![\wđ])", fix, text, flags=0)
+
+
+def clean_text(text: str, tones: str = "keep") -> tuple[str, list[str]]:
+    """The cleaned text and what was done to it, in words."""
+    done = []
+    encoding = legacy_encoding(text)
+    if encoding == "tcvn3":
+        text, done = from_tcvn3(text), [*done, "converted from TCVN3 (.VnTime) to Unicode"]
+    elif encoding == "vni":
+        text, done = from_vni(text), [*done, "converted from VNI-Windows to Unicode"]
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if BREAKS.search(text):
+        text, done = BREAKS.sub("\n", text), [*done, "control characters turned into line breaks"]
+    if CONTROL.search(text):
+        text, done = CONTROL.sub("", text), [*done, "control characters removed"]
+    if INVISIBLE.search(text):
+        text, done = INVISIBLE.sub("", text), [*done, "invisible characters removed"]
+    if SPACES.search(text):
+        text = SPACES.sub(" ", text)
+        done.append("tabs and non-breaking spaces turned into spaces")
+    if tones == "modern" and (changed := modern_tones(text)) != text:
+        text, done = changed, [*done, "tone marks placed the modern way (hòa, thủy)"]
+    return text, done
+
+
+def hygiene(source: Source) -> tuple[Source, list[Problem]]:
+    """Every text value of the record cleaned, with a warning naming each key changed."""
+    tones = source.data.get("tone_marks", "keep")
+    warnings: list[Problem] = []
+
+    def walk(value: Any, key: KeyPath) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, (*key, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, (*key, i)) for i, v in enumerate(value)]
+        if isinstance(value, str):
+            cleaned, done = clean_text(value, tones if isinstance(tones, str) else "keep")
+            if done:
+                warnings.append(source.problem(key, "; ".join(done)))
+            return cleaned
+        return value
+
+    return Source(source.path, walk(source.data, ()), source.positions), warnings
+
+
+def convert_file(text: str) -> tuple[str, int]:
+    """A record file's text with each legacy-encoded line converted; and how many lines."""
+    lines, changed = [], 0
+    for line in text.split("\n"):
+        encoding = legacy_encoding(line)
+        new = from_tcvn3(line) if encoding == "tcvn3" else from_vni(line) if encoding else line
+        new = unicodedata.normalize("NFC", new)
+        changed += new != line
+        lines.append(new)
+    return "\n".join(lines), changed
