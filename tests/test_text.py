@@ -73,7 +73,9 @@ def test_records_with_tcvn3_vni_and_nfd_render_unicode_and_warn_by_key(tmp_path)
         tmp_path,
         {
             "name: Nguyễn Thị Hoa": "name: NguyÔn ThÞ Hoa",  # TCVN3
-            "  - Chủ tịch, các Phó Chủ tịch UBND tỉnh": "  - Chuû tòch, caùc Phoù Chuû tòch UBND tænh",
+            "  - Chủ tịch, các Phó Chủ tịch UBND tỉnh": (
+                "  - Chuû tòch, caùc Phoù Chuû tòch UBND tænh"  # VNI
+            ),
             "place: Lâm Đồng": f"place: {nfd}",
         },
     )
