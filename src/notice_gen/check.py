@@ -20,6 +20,7 @@ from lxml import etree
 
 from .format import width
 from .profiles import PROFILES, Profile
+from .text import legacy_encoding
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
@@ -53,7 +54,6 @@ RE_DATE = re.compile(r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[
 RE_DATE_DRAFT = re.compile(r"^\S.*, ngày\s+tháng\s+năm( \d{4})?$")
 RE_DATE_ANY = re.compile(r", ngày\s*(\d*)\s*tháng\s*(\d*)\s*năm\s*(\d*)\s*$")
 LEGACY_FONT = re.compile(r"^(\.Vn|VNI[- ])", re.I)
-TCVN3_MARKS = set("¸µ¶·¹¨©®ª«¬¾»¼½ÆÇÊËÈÉÌÐÎÏÑ")
 A4 = (11906, 16838)
 TWIPS_MM = 1440 / 25.4
 RULES = (
@@ -517,8 +517,9 @@ class Checker:
                         "UNICODE", f"legacy font {r.font} (TCVN3/VNI text, not Unicode)", p.where
                     )
                     break
-                if sum(ch in TCVN3_MARKS for ch in r.text) >= 2:
-                    self.error("UNICODE", "text looks like TCVN3/VNI code points", p.where)
+                if encoding := legacy_encoding(r.text):
+                    self.error("UNICODE", f"text looks like {encoding.upper()} code points "
+                               "(notice-gen convert turns it into Unicode)", p.where)  # fmt: skip
                     break
                 if not unicodedata.is_normalized("NFC", r.text):
                     self.error("UNICODE", "text is not NFC (decomposed accents)", p.where)
@@ -776,7 +777,7 @@ class Checker:
             if after is None or after.text.strip() != "-----":
                 self.error("TITLE", "five hyphens '-----' must follow the subject", last.where)
         else:
-            if not subject[0].text.strip()[:1].isupper():
+            if not _first_letter(subject[0].text).isupper():
                 self.error("TITLE", "the subject starts with a capital letter", subject[0].where)
             length = self._line_under(last)
             if length is None:
@@ -1061,6 +1062,10 @@ class Checker:
             if part is not None:
                 out[kind] = part
         return out
+
+
+def _first_letter(text: str) -> str:
+    return next((ch for ch in text if ch.isalpha()), "A")
 
 
 def _has_page_field(element: etree._Element) -> bool:

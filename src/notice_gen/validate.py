@@ -248,6 +248,7 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
     rules = record.rules
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    problems += _capitals(record, source)
     signer = record.signer or Signer(position="-", name="-")
     if signer.authority is not None:
         marker = authority_marker(signer.authority, rules)
@@ -287,6 +288,40 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
                 )
             )
     return problems, warnings
+
+
+def _capitals(record: Record, source: Source) -> list[Problem]:
+    """Text the rulebooks print in capitals, or starting with one, checked where written."""
+    problems = []
+    upper = [(("issuer", "name", i), line) for i, line in enumerate(record.issuer.name)]
+    upper += [(("issuer", "parent", i), line) for i, line in enumerate(record.issuer.parent or [])]
+    if record.signer:
+        upper += [(("signer", "position"), record.signer.position)]
+        if record.signer.on_behalf_of:
+            upper += [(("signer", "on_behalf_of"), record.signer.on_behalf_of)]
+    for key, text in upper:
+        if text != text.upper():
+            problems.append(
+                source.problem(key, f"written in capitals by the rulebook: {text.upper()}")
+            )
+    first = next((ch for ch in record.subject if ch.isalpha()), "A")
+    if record.rules.regime == "state" and not first.isupper():
+        problems.append(
+            source.problem(("subject",), "under nd30 the subject starts with a capital")
+        )
+    if (
+        record.rules.regime == "party"
+        and record.signer
+        and re.search(r"TỈNH (ỦY|UỶ)|HUYỆN (ỦY|UỶ)|ĐẢNG (ỦY|UỶ)", record.signer.position)
+    ):
+        problems.append(
+            source.problem(
+                ("signer", "position"),
+                "under the Party rules the position does not repeat "
+                "the body's name (PHÓ BÍ THƯ, not PHÓ BÍ THƯ TỈNH ỦY)",
+            )
+        )
+    return problems
 
 
 KIND_NEEDS = {  # key path -> what it is, per kind beyond the model's required keys
