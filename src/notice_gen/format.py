@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 
 from .profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
-from .validate import Meeting, Person, Point, Record, authority_marker
+from .validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
 
 DEFAULT_NUMBERING = ("1.", "a)", "-")
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -92,18 +92,8 @@ def short_date(day: date) -> str:
 def recipient_lines(record: Record) -> list[str]:
     """`- X;` for each recipient (`,` under HD 36) and the archive line last."""
     rules = record.rules
-    lines = [f"- {_bare(item)}{rules.separator}" for item in record.recipients]
-    archive = _bare(record.archive)
-    if archive.startswith(rules.archive_prefix):
-        archive = archive[len(rules.archive_prefix) :].lstrip(" :")
-    if rules.regime == "state" and not re.match(r"VT\b", archive):
-        archive = f"VT, {archive}"
-    return [*lines, rules.archive_format.format(archive=archive)]
-
-
-def _bare(item: str) -> str:
-    """A Nơi nhận entry without the leading dash and the trailing punctuation."""
-    return re.sub(r"[;,.\s]+$", "", re.sub(r"^[-–+•]\s*", "", item.strip()))
+    lines = [f"- {bare(item)}{rules.separator}" for item in record.recipients]
+    return [*lines, rules.archive_format.format(archive=archive_body(record.archive, rules))]
 
 
 def signer_lines(record: Record) -> dict[str, str]:
@@ -184,11 +174,11 @@ def invitation(record: Record) -> list[dict[str, str]]:
     )
     invitees = meeting.invitees
     if len(invitees) == 1:
-        out = [_paragraph(f"{opening} {_bare(invitees[0])}.")]
+        out = [_paragraph(f"{opening} {bare(invitees[0])}.")]
     else:
         out = [_paragraph(opening)]
         out += [
-            _paragraph(f"- {_bare(item)}" + (";" if i < len(invitees) - 1 else "."))
+            _paragraph(f"- {bare(item)}" + (";" if i < len(invitees) - 1 else "."))
             for i, item in enumerate(invitees)
         ]
     out.append(_paragraph(f"Tới dự {meeting.name or record.subject}."))
@@ -214,7 +204,7 @@ def minutes(record: Record) -> list[dict[str, str]]:
     if meeting.attendees:
         out.append(_paragraph("", heading="Thành phần tham dự:"))
         out += [
-            _paragraph(f"- {_bare(a)};" if i < len(meeting.attendees) - 1 else f"- {_bare(a)}.")
+            _paragraph(f"- {bare(a)};" if i < len(meeting.attendees) - 1 else f"- {bare(a)}.")
             for i, a in enumerate(meeting.attendees)
         ]
     if meeting.chair:

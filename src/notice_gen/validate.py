@@ -248,7 +248,7 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
     rules = record.rules
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    problems += _capitals(record, source)
+    problems += _capitals(record, source) + _wording(record, source)
     signer = record.signer or Signer(position="-", name="-")
     if signer.authority is not None:
         marker = authority_marker(signer.authority, rules)
@@ -288,6 +288,35 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
                 )
             )
     return problems, warnings
+
+
+def bare(item: str) -> str:
+    """A Nơi nhận entry without the leading dash and the trailing punctuation."""
+    return re.sub(r"[;,.\s]+$", "", re.sub(r"^[-–+•]\s*", "", item.strip()))
+
+
+def _wording(record: Record, source: Source) -> list[Problem]:
+    """Nơi nhận lines need words: the profile adds the dash and the punctuation."""
+    problems = [
+        source.problem(("recipients", i), "needs words, not only punctuation")
+        for i, item in enumerate(record.recipients)
+        if not bare(item)
+    ]
+    if not archive_body(record.archive, record.rules).strip(" ,"):
+        example = "Văn phòng Tỉnh ủy" if record.rules.regime == "party" else "VT, TH"
+        problems.append(source.problem(("archive",), f"needs who keeps the copy, e.g. {example}"))
+    return problems
+
+
+def archive_body(archive: str, rules: Profile) -> str:
+    """What follows `Lưu` on the archive line: State `VT` first (`VT, TH`), Party the body."""
+    body = bare(archive)
+    if body.startswith(rules.archive_prefix):
+        body = bare(body[len(rules.archive_prefix) :].lstrip(" :"))
+    if rules.regime == "state":
+        rest = re.sub(r"^VT\b[,\s]*", "", body)
+        return f"VT, {rest}" if rest else "VT"
+    return body
 
 
 def _capitals(record: Record, source: Source) -> list[Problem]:
