@@ -185,8 +185,12 @@ def _message(error: dict[str, Any], fields: list[str]) -> str:
         if "numbering" in error["loc"]:
             return "expected a label pattern without spaces, such as 1. / a) / - / I. / 2.1-"
         return "expected capital letters and digits, groups joined by '-' (e.g. UBND, VPTU)"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"{error['msg'].lower().replace('input ', 'expected a value ')}"
+    if kind == "greater_than_equal":
+        return f"expected a whole number from {error['ctx']['ge']}"
+    if kind == "less_than_equal":
+        return f"expected a whole number up to {error['ctx']['le']}"
+    if kind.startswith("date") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(error.get("input"))):
+        return f"there is no such date as {error['input']}"
     if kind == "too_short":
         return "must have at least one entry"
     return _MESSAGES.get(kind, error["msg"])
