@@ -47,7 +47,7 @@ def test_mixed_sheet_renders_the_good_rows_and_names_the_bad(tmp_path):
     result = run(sheet, "--base", BASE, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 2
     assert f"error: {sheet}:3: number: expected a whole number" in result.output
-    assert f"error: {sheet}:4: date: expected a date written YYYY-MM-DD" in result.output
+    assert f"error: {sheet}:4: date: there is no such date as 2026-02-30" in result.output
     out = tmp_path / "out"
     assert sorted(p.name for p in out.glob("*.docx")) == ["units-2.docx", "units-5.docx"]
     assert header_number(out / "units-2.docx") == "Số: 01/TB-VP"
@@ -161,7 +161,7 @@ def test_multi_record_yaml_with_defaults(tmp_path):
     result = run(source, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 2
     line = len(source.read_text("utf-8").splitlines()) - 1
-    assert f"error: {source}:{line}: date: expected a date written YYYY-MM-DD" in result.output
+    assert f"error: {source}:{line}: date: there is no such date as 2026-02-30" in result.output
     assert header_number(tmp_path / "out" / "hoi-nghi-1.docx") == "Số: 11/TB-VP"
     assert header_number(tmp_path / "out" / "hoi-nghi-3.docx") == "Số: 13/TB-VP"
 
