@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import NoticeGenError, OutputError, Problem, RecordError, TemplateError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .check import Finding
@@ -56,7 +57,8 @@ def check_rendered(data: bytes, record: Record, template: Path, name: str) -> li
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
-        raise TemplateError(f"{template}: the rendered document breaks {record.profile}:\n{lines}")
+        message = _("{template}: the rendered document breaks {profile}:\n{lines}")
+        raise TemplateError(message.format(template=template, profile=record.profile, lines=lines))
     return [f for f in findings if f.severity == "warning"]
 
 

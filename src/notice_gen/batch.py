@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NoticeGenError, OutputError, Problem, RecordError
+from .i18n import _
 from .load import SUFFIXES, KeyPath, Source, _merge, load, read, select_kind
 from .profiles import KINDS
 from .write import OutputDir, atomic_write, put
@@ -103,7 +104,7 @@ def _multi_jobs(source: Source, base: Path | None, stem: str) -> list[Job]:
     """A YAML file of `defaults:` and `records:`."""
     records = source.data.get("records")
     if not isinstance(records, list):
-        raise RecordError([source.problem(("records",), "expected a list of records")])
+        raise RecordError([source.problem(("records",), _("expected a list of records"))])
     defaults = source.data.get("defaults") or {}
     jobs = []
     for i, record in enumerate(records):
@@ -232,7 +233,12 @@ def output_name(job: Job, data: dict[str, Any], pattern: str | None) -> str:
             raise RecordError(
                 [
                     Problem(
-                        Path(job.source), None, "", f"--name {pattern!r}: the record has no {exc}"
+                        Path(job.source),
+                        None,
+                        "",
+                        _("--name {pattern!r}: the record has no {key}").format(
+                            pattern=pattern, key=exc
+                        ),
                     )
                 ]
             ) from None
@@ -280,7 +286,7 @@ def produce(job: Job, settings: Settings) -> Result:
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
-        record, _ = validate(_source(job))
+        record, _warnings = validate(_source(job))
         folder = Path(settings.templates) if settings.templates else None
         template = template_for(record, Path(job.path or job.source), folder)
         data = render_record(record, template)
@@ -371,12 +377,18 @@ def _refuse_collisions(jobs: list[Job], results: dict[int, Result]) -> None:
         if job.name in seen:
             first = seen[job.name]
             clashes.append(
-                f"{job.name}: from {first.source} {first.where} and {job.source} {job.where}"
+                _("{name}: from {first} and {second}").format(
+                    name=job.name,
+                    first=f"{first.source} {first.where}".strip(),
+                    second=f"{job.source} {job.where}".strip(),
+                )
             )
         seen[job.name] = job
     if clashes:
         raise OutputError(
-            "two records would write the same document (use --name):\n  " + "\n  ".join(clashes)
+            _("two records would write the same document (use --name):")
+            + "\n  "
+            + "\n  ".join(clashes)
         )
 
 

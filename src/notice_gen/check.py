@@ -518,8 +518,12 @@ class Checker:
                     )
                     break
                 if encoding := legacy_encoding(r.text):
-                    self.error("UNICODE", f"text looks like {encoding.upper()} code points "
-                               "(notice-gen convert turns it into Unicode)", p.where)  # fmt: skip
+                    self.error(
+                        "UNICODE",
+                        f"text looks like {encoding.upper()} code points "
+                        "(notice-gen convert turns it into Unicode)",
+                        p.where,
+                    )
                     break
                 if not unicodedata.is_normalized("NFC", r.text):
                     self.error("UNICODE", "text is not NFC (decomposed accents)", p.where)

@@ -16,17 +16,20 @@ from pathlib import Path
 import click
 
 from . import NoticeGenError
+from .i18n import _, language_from, set_language
 from .profiles import KINDS, PROFILES
+
+set_language(language_from(sys.argv, os.environ))
 
 
 def _warn(warnings: list) -> None:
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {message}").format(message=warning), err=True)
 
 
 def _fail(exc: NoticeGenError) -> int:
     for line in str(exc).splitlines():
-        click.echo(f"error: {line}", err=True)
+        click.echo(_("error: {message}").format(message=line), err=True)
     return exc.exit_code
 
 
@@ -41,10 +44,9 @@ def _run(paths: tuple[Path, ...], step, after=lambda: 0) -> None:  # type: ignor
     sys.exit(max(status, after()))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="notice-gen")
-def main() -> None:
-    """Vietnamese administrative notices from records: .docx laid out exactly as
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_("""Vietnamese administrative notices from records: .docx laid out exactly as
     Nghị định 30/2020/NĐ-CP (State) or Hướng dẫn 05-HD/VPTW and 36-HD/VPTW (Party)
     require.
 
@@ -52,38 +54,23 @@ def main() -> None:
     Start with a record, then render it:
       notice-gen new thong-bao-ket-luan --profile nd30 > thong-bao.yaml
       notice-gen render thong-bao.yaml
-    """
+    """),
+)
+@click.version_option(package_name="notice-gen")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: set_language(value) if value else None,
+    help=_("Language of the messages (default: Vietnamese when LANG is vi_*, else English)."),
+)
+def main() -> None:
+    pass
 
 
-@main.command()
-@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for the documents, named <record name>.docx.",
-)
-@click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
-@click.option("--no-check", is_flag=True, help="Do not lint the documents before writing them.")
-@click.option("--kind", type=click.Choice(KINDS), help="Render another kind from the same record.")
-@click.option("--pdf", is_flag=True, help="Also make a PDF of each document (LibreOffice).")
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="A folder of your own templates (<kind or layout>.<state|party>.docx).",
-)
-def render(
-    records: tuple[Path, ...],
-    output: Path,
-    force: bool,
-    no_check: bool,
-    kind: str | None,
-    pdf: bool,
-    templates: Path | None,
-) -> None:
-    """Render each RECORD (YAML, JSON or TOML) to a Word document.
+@main.command(
+    help=_("""Render each RECORD (YAML, JSON or TOML) to a Word document.
 
     A record with a mistake is reported with its file, line and key, and gives no
     document; the others are still rendered. Each document is checked against its
@@ -95,7 +82,37 @@ def render(
       notice-gen render data/thong-bao.yaml
       notice-gen render data/*.yaml -o out/
       notice-gen render hop.yaml --kind giay-moi --pdf
-    """
+    """)
+)
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=_("Folder for the documents, named <record name>.docx."),
+)
+@click.option("--force", is_flag=True, help=_("Overwrite documents that were edited by hand."))
+@click.option("--no-check", is_flag=True, help=_("Do not lint the documents before writing them."))
+@click.option(
+    "--kind", type=click.Choice(KINDS), help=_("Render another kind from the same record.")
+)
+@click.option("--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice)."))
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
+)
+def render(
+    records: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    no_check: bool,
+    kind: str | None,
+    pdf: bool,
+    templates: Path | None,
+) -> None:
     from . import render_file
 
     made: list[Path] = []
@@ -120,32 +137,53 @@ def _pdf(documents: list[Path]) -> int:
     except NoticeGenError as exc:
         return _fail(exc)
     for document, why in failed.items():
-        click.echo(f"error: {document.with_suffix('.pdf')}: {why}", err=True)
+        click.echo(
+            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
+        )
     done = len(documents) - len(failed)
-    click.echo(f"{done} PDF(s) written" + (f", {len(failed)} failed" if failed else ""), err=True)
+    click.echo(
+        _("{done} PDF(s) written, {failed} failed").format(done=done, failed=len(failed)), err=True
+    )
     return 1 if failed else 0
 
 
-@main.command()
-@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(records: tuple[Path, ...]) -> None:
-    """Check each RECORD against the record format and its profile, writing nothing.
+@main.command(
+    help=_("""Check each RECORD against the record format and its profile, writing nothing.
 
     \b
     Example:
       notice-gen validate data/*.yaml
-    """
+    """)
+)
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(records: tuple[Path, ...]) -> None:
     from . import read_record
 
     def step(path: Path) -> None:
-        _, warnings = read_record(path)
+        warnings = read_record(path)[1]
         _warn(warnings)
-        click.echo(f"{path}: ok")
+        click.echo(_("{path}: ok").format(path=path))
 
     _run(records, step)
 
 
-@main.command()
+@main.command(
+    help=_("""Render every record of the SOURCES: folders of records (recursive), YAML files
+    of `defaults:` and `records:`, and CSV or XLSX sheets with one row per document
+    (columns named by key: number, signer.name, recipients with ';' between items).
+
+    Documents are made in parallel; a failed record never stops the others. Each
+    failure is reported with its source and row or record; manifest.json and
+    manifest.csv in the output folder list every document with its status and SHA-256.
+    The same input gives the same bytes, so a re-run leaves unchanged documents as
+    they are; a document edited by hand is kept unless --force.
+
+    \b
+    Examples:
+      notice-gen batch records/ -o out/
+      notice-gen batch units.csv --base thong-bao.yaml --name "{number}-{issuer.code}"
+    """)
+)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
@@ -153,14 +191,16 @@ def validate(records: tuple[Path, ...]) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="Folder for the documents.",
+    help=_("Folder for the documents."),
 )
 @click.option(
     "--base",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A record whose keys every sheet row or record starts from.",
+    help=_("A record whose keys every sheet row or record starts from."),
 )
-@click.option("--name", "pattern", help="Output names, e.g. '{number}-{kind}' or '{signer.name}'.")
+@click.option(
+    "--name", "pattern", help=_("Output names, e.g. '{number}-{kind}' or '{signer.name}'.")
+)
 @click.option(
     "-j",
     "--jobs",
@@ -168,19 +208,21 @@ def validate(records: tuple[Path, ...]) -> None:
     type=click.IntRange(1, 64),
     default=os.cpu_count() or 1,
     show_default="the number of cores",
-    help="Worker processes.",
+    help=_("Worker processes."),
 )
-@click.option("--force", is_flag=True, help="Overwrite documents that were edited by hand.")
-@click.option("--resume", is_flag=True, help="Skip what an interrupted run already finished.")
+@click.option("--force", is_flag=True, help=_("Overwrite documents that were edited by hand."))
+@click.option("--resume", is_flag=True, help=_("Skip what an interrupted run already finished."))
 @click.option(
-    "--check-all", is_flag=True, help="Check every document, not only the first of each template."
+    "--check-all",
+    is_flag=True,
+    help=_("Check every document, not only the first of each template."),
 )
-@click.option("--no-check", is_flag=True, help="Do not check the documents.")
-@click.option("--pdf", is_flag=True, help="Also make a PDF of each document (LibreOffice).")
+@click.option("--no-check", is_flag=True, help=_("Do not check the documents."))
+@click.option("--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice)."))
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="A folder of your own templates (<kind or layout>.<state|party>.docx).",
+    help=_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
 )
 def batch(
     sources: tuple[Path, ...],
@@ -195,21 +237,6 @@ def batch(
     pdf: bool,
     templates: Path | None,
 ) -> None:
-    """Render every record of the SOURCES: folders of records (recursive), YAML files
-    of `defaults:` and `records:`, and CSV or XLSX sheets with one row per document
-    (columns named by key: number, signer.name, recipients with ';' between items).
-
-    Documents are made in parallel; a failed record never stops the others. Each
-    failure is reported with its source and row or record; manifest.json and
-    manifest.csv in the output folder list every document with its status and SHA-256.
-    The same input gives the same bytes, so a re-run leaves unchanged documents as
-    they are; a document edited by hand is kept unless --force.
-
-    \b
-    Examples:
-      notice-gen batch records/ -o out/
-      notice-gen batch units.csv --base thong-bao.yaml --name "{number}-{issuer.code}"
-    """
     from . import batch as engine
 
     try:
@@ -217,7 +244,9 @@ def batch(
     except NoticeGenError as exc:
         sys.exit(_fail(exc))
     if not jobs:
-        click.echo("error: no records found in the sources", err=True)
+        click.echo(
+            _("error: {message}").format(message=_("no records found in the sources")), err=True
+        )
         sys.exit(2)
     check = "none" if no_check else "all" if check_all else "first"
     tty = sys.stderr.isatty()
@@ -226,10 +255,19 @@ def batch(
     def report(result) -> None:  # type: ignore[no-untyped-def]
         counter["done"] += 1
         if not tty and counter["done"] % max(1, len(jobs) // 10) == 0:
-            click.echo(f"{counter['done']}/{len(jobs)} documents", err=True)
+            click.echo(
+                _("{done}/{total} documents").format(done=counter["done"], total=len(jobs)),
+                err=True,
+            )
 
-    options = {"workers": workers, "pattern": pattern, "force": force, "resume": resume,
-               "check": check, "templates": templates}  # fmt: skip
+    options = {
+        "workers": workers,
+        "pattern": pattern,
+        "force": force,
+        "resume": resume,
+        "check": check,
+        "templates": templates,
+    }
     try:
         if tty:
             with click.progressbar(length=len(jobs), label="notice-gen", file=sys.stderr) as bar:
@@ -241,8 +279,10 @@ def batch(
         sys.exit(_fail(exc))
     except KeyboardInterrupt:
         click.echo(
-            f"\ninterrupted: {output / 'manifest.json'} lists what was done; "
-            "run again with --resume",
+            "\n"
+            + _("interrupted: {manifest} lists what was done; run again with --resume").format(
+                manifest=output / "manifest.json"
+            ),
             err=True,
         )
         sys.exit(130)
@@ -260,24 +300,17 @@ def _summary(results: list, output: Path) -> int:
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
         for line in result.error.splitlines():
-            click.echo(f"error: {line}", err=True)
+            click.echo(_("error: {message}").format(message=line), err=True)
     parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    click.echo(f"{len(results)} documents: {parts} (manifest: {output / 'manifest.csv'})", err=True)
+    summary = _("{total} documents: {parts} (manifest: {manifest})")
+    click.echo(
+        summary.format(total=len(results), parts=parts, manifest=output / "manifest.csv"), err=True
+    )
     return max((r.exit_code for r in results), default=0)
 
 
-@main.command()
-@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--profile",
-    type=click.Choice(["auto", *PROFILES]),
-    default="auto",
-    show_default=True,
-    help="The rulebook to judge by; auto reads it from the header (and the date).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
-    """Lint each DOCUMENT (.docx, made by notice-gen or by hand) against its rulebook.
+@main.command(
+    help=_("""Lint each DOCUMENT (.docx, made by notice-gen or by hand) against its rulebook.
 
     Every rule of format-rules.md §14 is judged from the document's structure and
     effective formatting; one line per finding:
@@ -288,7 +321,18 @@ def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
     Examples:
       notice-gen check output/*.docx
       notice-gen check received.docx --profile party-hd36 --json
-    """
+    """)
+)
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Choice(["auto", *PROFILES]),
+    default="auto",
+    show_default=True,
+    help=_("The rulebook to judge by; auto reads it from the header (and the date)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the findings as JSON."))
+def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
     import json
 
     from .check import as_json as to_json
@@ -302,48 +346,53 @@ def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
             click.echo(str(finding))
         errors = sum(f.severity == "error" for f in findings)
         click.echo(
-            f"{len(documents)} document(s), {errors} error(s), "
-            f"{sum(f.severity == 'warning' for f in findings)} warning(s)",
+            _("{count} document(s), {errors} error(s), {warnings} warning(s)").format(
+                count=len(documents),
+                errors=errors,
+                warnings=sum(f.severity == "warning" for f in findings),
+            ),
             err=True,
         )
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
-@main.command()
+@main.command(
+    help=_("""Print a starter record for KIND (a whole meeting record: the other kinds render
+    from it too), its keys explained in Vietnamese.
+
+    \b
+    Example:
+      notice-gen new thong-bao-ket-luan --profile party-hd05 > thong-bao.yaml
+    """)
+)
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option(
     "--profile",
     type=click.Choice(list(PROFILES)),
     default="nd30",
     show_default=True,
-    help="The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018).",
+    help=_("The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018)."),
 )
 def new(kind: str, profile: str) -> None:
-    """Print a starter record for KIND (a whole meeting record: the other kinds render
-    from it too), its keys explained in Vietnamese.
-
-    \b
-    Example:
-      notice-gen new thong-bao-ket-luan --profile party-hd05 > thong-bao.yaml
-    """
     regime = "state" if profile == "nd30" else "party"
     starter = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
     text = starter.read_text("utf-8").replace("profile: party-hd05", f"profile: {profile}")
     click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
 
 
-@main.command()
-@click.argument(
-    "records", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-def convert(records: tuple[Path, ...]) -> None:
-    """Convert text typed in TCVN3 (.VnTime) or VNI-Windows inside each RECORD to Unicode
+@main.command(
+    help=_("""Convert text typed in TCVN3 (.VnTime) or VNI-Windows inside each RECORD to Unicode
     (NFC), in place, after keeping the original as RECORD.bak.
 
     \b
     Example:
       notice-gen convert data/thong-bao-cu.yaml
-    """
+    """)
+)
+@click.argument(
+    "records", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def convert(records: tuple[Path, ...]) -> None:
     from .text import convert_file
     from .write import atomic_write
 
@@ -352,84 +401,113 @@ def convert(records: tuple[Path, ...]) -> None:
         try:
             text, changed = convert_file(original.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            click.echo(f"error: {record}: not UTF-8 text", err=True)
+            click.echo(
+                _("error: {message}").format(
+                    message=_("{path}: not UTF-8 text").format(path=record)
+                ),
+                err=True,
+            )
             sys.exit(2)
         if not changed and text.encode("utf-8") == original:
-            click.echo(f"{record}: already Unicode, unchanged")
+            click.echo(_("{path}: already Unicode, unchanged").format(path=record))
             continue
         backup = record.with_name(record.name + ".bak")
         atomic_write(backup, original)
         atomic_write(record, text.encode("utf-8"))
-        click.echo(f"{record}: {changed} line(s) converted; the original is {backup}")
+        click.echo(
+            _("{path}: {count} line(s) converted; the original is {backup}").format(
+                path=record, count=changed, backup=backup
+            )
+        )
 
 
-@main.group()
-def template() -> None:
-    """List, export, check and repair Word templates.
+@main.group(
+    help=_("""List, export, check and repair Word templates.
 
     \b
     Examples:
       notice-gen template list
       notice-gen template export van-ban.state my-office.docx
       notice-gen template check my-office.docx --fix
-    """
+    """)
+)
+def template() -> None:
+    pass
 
 
-@template.command("list")
+@template.command(
+    "list",
+    help=_("""The built-in templates and yours, with the kinds and the regime each serves."""),
+)
 @click.option(
     "--templates",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    help="A folder of your own templates, which win over the built-in ones.",
+    help=_("A folder of your own templates, which win over the built-in ones."),
 )
 def template_list(folder: Path | None) -> None:
-    """The built-in templates and yours, with the kinds and the regime each serves."""
     from .render import available_templates
 
     for name, path, kinds, regime, origin in available_templates(folder):
         click.echo(f"{name:<24} {origin:<9} {regime:<6} {', '.join(kinds):<40} {path}")
 
 
-@template.command("export")
+@template.command(
+    "export",
+    help=_("""Copy the built-in template NAME (see `template list`) to DEST to start from."""),
+)
 @click.argument("name")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 def template_export(name: str, dest: Path) -> None:
-    """Copy the built-in template NAME (see `template list`) to DEST to start from."""
     from .render import builtin_templates
     from .write import atomic_write
 
     source = builtin_templates() / (name if name.endswith(".docx") else f"{name}.docx")
     if not source.is_file():
-        click.echo(f"error: no built-in template {name!r}; see notice-gen template list", err=True)
+        click.echo(
+            _("error: {message}").format(
+                message=_("no built-in template {name!r}; see notice-gen template list").format(
+                    name=name
+                )
+            ),
+            err=True,
+        )
         sys.exit(2)
     if dest.exists():
-        click.echo(f"error: {dest} exists; it is kept", err=True)
+        click.echo(
+            _("error: {message}").format(message=_("{path} exists; it is kept").format(path=dest)),
+            err=True,
+        )
         sys.exit(1)
     atomic_write(dest, source.read_bytes())
     click.echo(f"{source.name} -> {dest}")
 
 
-@template.command("check")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--kind", type=click.Choice(KINDS), help="The kind it is for (default: from its name)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-@click.option("--fix", is_flag=True, help="Write a repaired copy (FILE.fixed.docx, or --output).")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where --fix writes; the input itself only when named here.",
-)
-def template_check(
-    file: Path, kind: str | None, as_json: bool, fix: bool, output: Path | None
-) -> None:
-    """Report every problem of a template FILE at once: Jinja syntax, blocks never
+@template.command(
+    "check",
+    help=_("""Report every problem of a template FILE at once: Jinja syntax, blocks never
     closed, tags split across runs with different formatting, smart quotes, proofing
     marks, misplaced {%p %}/{%tr %}, variables the record model does not give (with the
     closest valid one), a missing signature block or Nơi nhận. Each with its part,
     table/row/cell, paragraph and the text around it. Exit status 1 on errors.
-    """
+    """),
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind", type=click.Choice(KINDS), help=_("The kind it is for (default: from its name).")
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the problems as JSON."))
+@click.option(
+    "--fix", is_flag=True, help=_("Write a repaired copy (FILE.fixed.docx, or --output).")
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Where --fix writes; the input itself only when named here."),
+)
+def template_check(
+    file: Path, kind: str | None, as_json: bool, fix: bool, output: Path | None
+) -> None:
     import json
 
     from . import doctor
@@ -440,29 +518,33 @@ def template_check(
     if fix:
         target = output or file.with_name(f"{file.stem}.fixed.docx")
         atomic_write(target, doctor.repair(data))
-        click.echo(f"repaired copy: {target}", err=True)
+        click.echo(_("repaired copy: {path}").format(path=target), err=True)
         data = target.read_bytes()
-    issues, _ = doctor.diagnose(data, kind)
+    issues = doctor.diagnose(data, kind)[0]
     if as_json:
         click.echo(json.dumps(doctor.as_json(issues), ensure_ascii=False, indent=1))
     else:
         for issue in issues:
             click.echo(f"{file}: {issue}")
-        click.echo(f"{len(issues)} problem(s) for {kind}", err=True)
+        click.echo(
+            _("{count} problem(s) for {kind}").format(count=len(issues), kind=kind), err=True
+        )
     sys.exit(1 if any(i.severity == "error" for i in issues) else 0)
 
 
-@template.command("vars")
+@template.command(
+    "vars",
+    help=_("""The variables FILE prints, beside everything the record model offers its kind."""),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--kind", type=click.Choice(KINDS), help="The kind it is for (default: from its name)."
+    "--kind", type=click.Choice(KINDS), help=_("The kind it is for (default: from its name).")
 )
 def template_vars(file: Path, kind: str | None) -> None:
-    """The variables FILE prints, beside everything the record model offers its kind."""
     from . import doctor
 
     kind = kind or doctor.kind_of(file)
-    _, used = doctor.diagnose(file.read_bytes(), kind)
+    used = doctor.diagnose(file.read_bytes(), kind)[1]
     known = doctor.model_variables(kind)
     click.echo(f"{'variable':<32} {'used':<5} example")
     for path, example in sorted(known.items()):
@@ -470,7 +552,15 @@ def template_vars(file: Path, kind: str | None) -> None:
         click.echo(f"{path:<32} {'yes' if path in used else '':<5} {shown}")
 
 
-@main.command()
+@main.command(
+    help=_("""Render TEMPLATE_FILE with RECORD, or with a sample record of its kind, to .docx
+    and, where LibreOffice is installed, to PDF and a PNG of page 1.
+
+    \b
+    Example:
+      notice-gen preview my-office.docx
+    """)
+)
 @click.argument("template_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("record", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -480,20 +570,13 @@ def template_vars(file: Path, kind: str | None) -> None:
     default=Path("output/preview"),
     show_default=True,
 )
-@click.option("--kind", type=click.Choice(KINDS), help="The kind (default: from the name).")
+@click.option("--kind", type=click.Choice(KINDS), help=_("The kind (default: from the name)."))
 @click.option(
-    "--profile", type=click.Choice(list(PROFILES)), help="Default: the template's regime."
+    "--profile", type=click.Choice(list(PROFILES)), help=_("Default: the template's regime.")
 )
 def preview(
     template_file: Path, record: Path | None, output: Path, kind: str | None, profile: str | None
 ) -> None:
-    """Render TEMPLATE_FILE with RECORD, or with a sample record of its kind, to .docx
-    and, where LibreOffice is installed, to PDF and a PNG of page 1.
-
-    \b
-    Example:
-      notice-gen preview my-office.docx
-    """
     from . import doctor, render_record
     from .pdf import to_pdf
     from .write import atomic_write
@@ -513,11 +596,11 @@ def preview(
 
             data = yaml.load(text.read_text("utf-8"), Loader=_TextLoader)
             data["profile"] = profile
-            rec, _ = validate(select_kind(Source(Path("sample.yaml"), data), kind, KINDS))
+            rec = validate(select_kind(Source(Path("sample.yaml"), data), kind, KINDS))[0]
         else:
             from . import read_record
 
-            rec, _ = read_record(record, kind)
+            rec = read_record(record, kind)[0]
         output.mkdir(parents=True, exist_ok=True)
         target = output / f"{template_file.stem}.docx"
         atomic_write(target, render_record(rec, template_file))
@@ -527,7 +610,7 @@ def preview(
     try:
         failed = to_pdf([target])
     except NoticeGenError as exc:
-        click.echo(f"note: {exc}", err=True)
+        click.echo(_("note: {message}").format(message=exc), err=True)
         return
     pdf = target.with_suffix(".pdf")
     if not failed and shutil.which("pdftoppm"):
@@ -553,14 +636,25 @@ def preview(
 
 def run() -> None:
     """Entry point: `main` with every unexpected failure turned into a message."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):  # --lang may stand anywhere; it was read at import
+        if arg == "--lang":
+            del args[i : i + 2]
+            break
+        if arg.startswith("--lang="):
+            del args[i]
+            break
     try:
-        main(standalone_mode=True)
+        main(args, standalone_mode=True)
     except SystemExit:
         raise
     except Exception as exc:
         click.echo(
-            f"error: internal error ({type(exc).__name__}: {exc}); "
-            "please report it with the record that caused it",
+            _("error: {message}").format(
+                message=_(
+                    "internal error ({detail}); please report it with the record that caused it"
+                ).format(detail=f"{type(exc).__name__}: {exc}")
+            ),
             err=True,
         )
         sys.exit(1)

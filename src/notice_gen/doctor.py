@@ -361,8 +361,10 @@ def variable_tree(value: Any, prefix: str = "") -> dict[str, Any]:
 
 def model_variables(kind: str) -> dict[str, Any]:
     """Every path the record model offers a template of `kind`, with an example value."""
-    return {**variable_tree(sample_context(kind, "party")),
-            **variable_tree(sample_context(kind, "state"))}  # fmt: skip
+    return {
+        **variable_tree(sample_context(kind, "party")),
+        **variable_tree(sample_context(kind, "state")),
+    }
 
 
 def sample_context(kind: str, regime: str) -> dict[str, Any]:
@@ -416,8 +418,9 @@ def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
     used = check_jinja(tags, known, issues)
     for path, what in REQUIRED[kind]:
         if not any(u == path or u.startswith(path) for u in used):
-            issues.append(Issue("error", f"no {what}: the template never prints {{{{ {path} }}}}",
-                                "template"))  # fmt: skip
+            issues.append(
+                Issue("error", f"no {what}: the template never prints {{{{ {path} }}}}", "template")
+            )
     return issues, used
 
 
@@ -431,8 +434,9 @@ def repair(data: bytes) -> bytes:
                 root = etree.fromstring(content)
                 for p, _ in list(_paragraphs(info.filename, root)):
                     _repair_paragraph(p)
-                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                         standalone=True)  # fmt: skip
+                content = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
             copy.writestr(info, content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 

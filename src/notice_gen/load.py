@@ -25,6 +25,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .errors import Problem, RecordError
+from .i18n import _
 
 KeyPath = tuple[str | int, ...]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
@@ -67,17 +68,28 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise RecordError([Problem(path, None, "extends", f"extends itself in a cycle: {cycle}")])
+        raise RecordError(
+            [
+                Problem(
+                    path,
+                    None,
+                    "extends",
+                    _("extends itself in a cycle: {cycle}").format(cycle=cycle),
+                )
+            ]
+        )
     cached = read(path)
     source = Source(cached.path, dict(cached.data), dict(cached.positions))
     parent = source.data.pop("extends", None)
     if parent is None:
         return source
     if not isinstance(parent, str) or not parent.strip():
-        raise RecordError([source.problem(("extends",), "expected the path of a record file")])
+        raise RecordError([source.problem(("extends",), _("expected the path of a record file"))])
     base_path = path.parent / parent.strip()
     if not base_path.is_file():
-        raise RecordError([source.problem(("extends",), f"no such file: {base_path}")])
+        raise RecordError(
+            [source.problem(("extends",), _("no such file: {path}").format(path=base_path))]
+        )
     base = _load(base_path, (*chain, resolved))
     source.positions.pop(("extends",), None)
     return _merge(base, source)
@@ -135,16 +147,28 @@ def _read(path: Path, mtime: int, size: int) -> Source:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(SUFFIXES)
-        raise RecordError([Problem(path, None, "", f"unknown file type; use one of {known}")])
+        raise RecordError(
+            [
+                Problem(
+                    path, None, "", _("unknown file type; use one of {known}").format(known=known)
+                )
+            ]
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RecordError([Problem(path, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+        raise RecordError(
+            [Problem(path, None, "", _("not UTF-8 text ({reason})").format(reason=exc.reason))]
+        ) from None
     except OSError as exc:
-        raise RecordError([Problem(path, None, "", f"cannot read: {exc.strerror}")]) from None
+        raise RecordError(
+            [Problem(path, None, "", _("cannot read: {reason}").format(reason=exc.strerror))]
+        ) from None
     data, positions = {"yaml": _yaml, "json": _json, "toml": _toml}[kind](text, path)
     if not isinstance(data, dict):
-        raise RecordError([Problem(path, 1, "", "expected a mapping of keys (kind:, profile:, …)")])
+        raise RecordError(
+            [Problem(path, 1, "", _("expected a mapping of keys (kind:, profile:, …)"))]
+        )
     return Source(path, data, {k: (path, line) for k, line in positions.items()})
 
 
@@ -167,9 +191,13 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         detail = " ".join(s for s in (exc.context, exc.problem) if s)
-        raise RecordError([Problem(path, line, "", f"not valid YAML: {detail}")]) from None
+        raise RecordError(
+            [Problem(path, line, "", _("not valid YAML: {detail}").format(detail=detail))]
+        ) from None
     except yaml.YAMLError as exc:
-        raise RecordError([Problem(path, None, "", f"not valid YAML: {exc}")]) from None
+        raise RecordError(
+            [Problem(path, None, "", _("not valid YAML: {detail}").format(detail=exc))]
+        ) from None
 
 
 def _yaml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
@@ -186,13 +214,13 @@ def _build(node: yaml.Node, key: KeyPath, positions: dict[KeyPath, int], path: P
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise RecordError(
-                    [Problem(path, key_node.start_mark.line + 1, "", "a key must be a word")]
+                    [Problem(path, key_node.start_mark.line + 1, "", _("a key must be a word"))]
                 )
             name = key_node.value
             if name in out:
                 where = key_name((*key, name))
                 raise RecordError(
-                    [Problem(path, key_node.start_mark.line + 1, where, "key given twice")]
+                    [Problem(path, key_node.start_mark.line + 1, where, _("key given twice"))]
                 )
             positions[(*key, name)] = key_node.start_mark.line + 1
             out[name] = _build(value_node, (*key, name), positions, path)
@@ -214,9 +242,13 @@ def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
     try:
         data = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise RecordError([Problem(path, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+        raise RecordError(
+            [Problem(path, exc.lineno, "", _("not valid JSON: {detail}").format(detail=exc.msg))]
+        ) from None
     except ValueError as exc:
-        raise RecordError([Problem(path, None, "", f"not valid JSON: {exc}")]) from None
+        raise RecordError(
+            [Problem(path, None, "", _("not valid JSON: {detail}").format(detail=exc))]
+        ) from None
     try:  # JSON is YAML: borrow its positions
         positions: dict[KeyPath, int] = {}
         node = yaml.compose(text, Loader=_TextLoader)
@@ -233,7 +265,9 @@ def _toml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
-        raise RecordError([Problem(path, line, "", f"not valid TOML: {exc}")]) from None
+        raise RecordError(
+            [Problem(path, line, "", _("not valid TOML: {detail}").format(detail=exc))]
+        ) from None
     return _as_text(data), _toml_positions(text)
 
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import NoticeGenError
+from .i18n import _
 
 CHUNK = 100  # documents per soffice run
 SECONDS_PER_DOCUMENT = 10
@@ -30,8 +31,10 @@ def soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
         raise PdfError(
-            "LibreOffice is not installed, so no PDF was made (the .docx files are written); "
-            "on Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-liberation2"
+            _(
+                "LibreOffice is not installed, so no PDF was made (the .docx files are written); "
+                "on Debian/Ubuntu: apt-get install libreoffice-writer-nogui fonts-liberation2"
+            )
         )
     return found
 
@@ -42,14 +45,14 @@ def to_pdf(documents: list[Path]) -> dict[Path, str]:
     failed: dict[Path, str] = {}
     pending = list(documents)
     with tempfile.TemporaryDirectory(prefix="notice-gen-lo-") as profile:
-        for _ in range(TRIES):
+        for _attempt in range(TRIES):
             retry = []
             for start in range(0, len(pending), CHUNK):
                 chunk = pending[start : start + CHUNK]
                 why = _convert(program, profile, chunk)
                 missing = [doc for doc in chunk if not _moved(doc)]
                 retry += missing
-                failed.update({doc: why or "LibreOffice made no PDF" for doc in missing})
+                failed.update({doc: why or _("LibreOffice made no PDF") for doc in missing})
             pending = retry
             if not pending:
                 break
@@ -65,19 +68,32 @@ def _convert(program: str, profile: str, documents: list[Path]) -> str:
     why = ""
     for folder, out in outputs.items():
         group = [str(doc) for doc in documents if doc.parent == folder]
-        command = [program, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-                   "--convert-to", "pdf", "--outdir", str(out), *group]  # fmt: skip
+        command = [
+            program,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *group,
+        ]
         limit = START_SECONDS + SECONDS_PER_DOCUMENT * len(group)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         try:
-            _, err = process.communicate(timeout=limit)
+            err = process.communicate(timeout=limit)[1]
             if process.returncode:
-                why = f"LibreOffice failed: {err.decode(errors='replace').strip()[:200]}"
+                detail = err.decode(errors="replace").strip()[:200]
+                why = _("LibreOffice failed: {detail}").format(detail=detail)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            why = f"LibreOffice did not finish within {limit} s and was restarted"
+            why = _("LibreOffice did not finish within {seconds} s and was restarted").format(
+                seconds=limit
+            )
     for doc in documents:
         made = outputs[doc.parent] / f"{doc.stem}.pdf"
         if made.is_file():

@@ -28,6 +28,7 @@ import jinja2
 from lxml import etree
 
 from .errors import TemplateError
+from .i18n import _
 from .profiles import (
     FONT,
     LAYOUTS,
@@ -147,7 +148,9 @@ class Template:
             try:
                 self.parts.append(_Part(name, env.from_string(data.decode("utf-8"))))
             except jinja2.TemplateSyntaxError as exc:
-                raise TemplateError(f"{path}: {name}: {exc.message}") from None
+                raise TemplateError(
+                    _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc.message)
+                ) from None
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
@@ -161,13 +164,21 @@ class Template:
         try:
             xml = part.template.render(context).encode("utf-8")  # type: ignore[union-attr]
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{self.path}: {name}: {exc.message}") from None
+            raise TemplateError(
+                _("{path}: {part}: {detail}").format(path=self.path, part=name, detail=exc.message)
+            ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{self.path}: {name}: {exc}") from None
+            raise TemplateError(
+                _("{path}: {part}: {detail}").format(path=self.path, part=name, detail=exc)
+            ) from None
         try:
             etree.fromstring(xml)
         except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"{self.path}: {name}: rendered XML is broken ({exc})") from None
+            raise TemplateError(
+                _("{path}: {part}: rendered XML is broken ({detail})").format(
+                    path=self.path, part=name, detail=exc
+                )
+            ) from None
         return xml
 
 
@@ -208,7 +219,9 @@ def load_template(path: Path, profile: Profile) -> Template:
     try:
         mtime = path.stat().st_mtime
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from None
+        raise TemplateError(
+            _("{path}: cannot read the template ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
     return _compiled(str(path), mtime, profile.name)
 
 
@@ -229,7 +242,9 @@ def _prepared(path: Path, profile: Profile) -> Prepared:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from None
+        raise TemplateError(
+            _("{path}: cannot read the template ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
     key = hashlib.sha256(raw + repr(profile).encode() + Path(__file__).read_bytes()).hexdigest()
     cached = cache_dir() / f"{key}.marshal"
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
@@ -248,7 +263,9 @@ def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
         with zipfile.ZipFile(io.BytesIO(raw)) as package:
             members = {info.filename: package.read(info) for info in package.infolist()}
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"{path}: not a readable .docx file ({exc})") from None
+        raise TemplateError(
+            _("{path}: not a readable .docx file ({detail})").format(path=path, detail=exc)
+        ) from None
     stories = _story_parts(members, path)
     parts: Prepared = []
     for name, data in members.items():
@@ -268,7 +285,9 @@ def _story_parts(members: dict[str, bytes], path: Path) -> dict[str, str]:
     try:
         types = etree.fromstring(members["[Content_Types].xml"])
     except (KeyError, etree.XMLSyntaxError):
-        raise TemplateError(f"{path}: [Content_Types].xml is missing or broken") from None
+        raise TemplateError(
+            _("{path}: [Content_Types].xml is missing or broken").format(path=path)
+        ) from None
     out = {}
     for override in types:
         content_type = override.get("ContentType", "")
@@ -276,7 +295,9 @@ def _story_parts(members: dict[str, bytes], path: Path) -> dict[str, str]:
         if kind and override.get("PartName"):
             out[override.get("PartName").lstrip("/")] = kind
     if "document.main+xml" not in out.values():
-        raise TemplateError(f"{path}: no main document part; is this a Word document?")
+        raise TemplateError(
+            _("{path}: no main document part; is this a Word document?").format(path=path)
+        )
     return out
 
 

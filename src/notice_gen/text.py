@@ -14,27 +14,51 @@ import unicodedata
 from typing import Any
 
 from .errors import Problem
+from .i18n import _
 from .load import KeyPath, Source
 
 # TCVN3 (ABC): one byte for each lower-case letter with its marks, capitals for the
 # seven letters with a quality mark; a capital with a tone is the capital base letter
 # followed by the tone's lower-case byte.
-_TCVN3_LOWER = dict(zip(
-    "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ",
-    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ",
-    strict=True,
-))  # fmt: skip
+_TCVN3_LOWER = dict(
+    zip(
+        "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ",
+        "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ",
+        strict=True,
+    )
+)
 _TCVN3_CAPITALS = dict(zip("¡¢§£¤¥¦", "ĂÂĐÊÔƠƯ", strict=True))
-_BASE_CAPITAL = {"a": "A", "ă": "¡", "â": "¢", "e": "E", "ê": "£", "i": "I", "o": "O",
-                 "ô": "¤", "ơ": "¥", "u": "U", "ư": "¦", "y": "Y"}  # fmt: skip
+_BASE_CAPITAL = {
+    "a": "A",
+    "ă": "¡",
+    "â": "¢",
+    "e": "E",
+    "ê": "£",
+    "i": "I",
+    "o": "O",
+    "ô": "¤",
+    "ơ": "¥",
+    "u": "U",
+    "ư": "¦",
+    "y": "Y",
+}
 TCVN3_ONLY = set("µ¸¶·¹¨»¾¼½©Ç®Ðª×Þß«¬¡¢§£¤¥¦÷þ\xad")  # never in VNI text
 
 # VNI-Windows: a base letter followed by one byte for its marks.
 _VNI_TONES = {"ø": "\u0300", "ù": "\u0301", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
 _VNI_HAT = {"â": "", "à": "\u0300", "á": "\u0301", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}
 _VNI_BREVE = {"ê": "", "è": "\u0300", "é": "\u0301", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
-_VNI_SINGLE = {"ì": "ì", "í": "í", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ", "ñ": "đ",
-               "ô": "ơ", "ö": "ư"}  # fmt: skip
+_VNI_SINGLE = {
+    "ì": "ì",
+    "í": "í",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "î": "ỵ",
+    "ñ": "đ",
+    "ô": "ơ",
+    "ö": "ư",
+}
 VNI_PAIR = re.compile("[aeouyôö][øùûõïâàáåãäêèéúüë]|[AEOUYÔÖ][ØÙÛÕÏÂÀÁÅÃÄÊÈÉÚÜË]")
 VNI_MARK = re.compile("[aeouyôö][øûïåäëü]|[AEOUYÔÖ][ØÛÏÅÄËÜ]")  # no Vietnamese letter reads so
 LATIN1_VIETNAMESE = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
@@ -44,10 +68,22 @@ SPACES = re.compile("[\u00a0\u2007\u202f\t]")
 BREAKS = re.compile("[\x0b\x0c\u2028\u2029\x85]")
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 MODERN_TONES = {  # old-style placement (hoà, khoẻ, thuỷ) -> modern (hòa, khỏe, thủy)
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}  # fmt: skip
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
 
 
 def _vietnamese(text: str) -> int:
@@ -141,22 +177,25 @@ def clean_text(text: str, tones: str = "keep") -> tuple[str, list[str]]:
     done = []
     encoding = legacy_encoding(text)
     if encoding == "tcvn3":
-        text, done = from_tcvn3(text), [*done, "converted from TCVN3 (.VnTime) to Unicode"]
+        text, done = from_tcvn3(text), [*done, _("converted from TCVN3 (.VnTime) to Unicode")]
     elif encoding == "vni":
-        text, done = from_vni(text), [*done, "converted from VNI-Windows to Unicode"]
+        text, done = from_vni(text), [*done, _("converted from VNI-Windows to Unicode")]
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if BREAKS.search(text):
-        text, done = BREAKS.sub("\n", text), [*done, "control characters turned into line breaks"]
+        text, done = (
+            BREAKS.sub("\n", text),
+            [*done, _("control characters turned into line breaks")],
+        )
     if CONTROL.search(text):
-        text, done = CONTROL.sub("", text), [*done, "control characters removed"]
+        text, done = CONTROL.sub("", text), [*done, _("control characters removed")]
     if INVISIBLE.search(text):
-        text, done = INVISIBLE.sub("", text), [*done, "invisible characters removed"]
+        text, done = INVISIBLE.sub("", text), [*done, _("invisible characters removed")]
     if SPACES.search(text):
         text = SPACES.sub(" ", text)
-        done.append("tabs and non-breaking spaces turned into spaces")
+        done.append(_("tabs and non-breaking spaces turned into spaces"))
     if tones == "modern" and (changed := modern_tones(text)) != text:
-        text, done = changed, [*done, "tone marks placed the modern way (hòa, thủy)"]
+        text, done = changed, [*done, _("tone marks placed the modern way (hòa, thủy)")]
     return text, done
 
 

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .errors import Problem, RecordError
+from .i18n import N_, _
 from .load import KeyPath, Source
 from .profiles import KINDS, PROFILES, Profile
 from .text import hygiene
@@ -33,13 +34,13 @@ def clean(text: str) -> str:
     """NFC text, trimmed, each line too (`text.hygiene` has already cleaned it)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if not text:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def _one_line(text: str) -> str:
     if "\n" in text:
-        raise ValueError("must fit on one line")
+        raise ValueError(_("must fit on one line"))
     return text
 
 
@@ -48,7 +49,7 @@ def _paragraphs(value: Any) -> Any:
     if isinstance(value, str):
         return [p for p in _BLANK_LINE.split(value.strip()) if p.strip()] or [value]
     if not isinstance(value, list):
-        raise ValueError("expected text, or a list of paragraphs")
+        raise ValueError(_("expected text, or a list of paragraphs"))
     return value
 
 
@@ -57,7 +58,7 @@ def _lines(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip().split("\n")
     if not isinstance(value, list):
-        raise ValueError("expected text, or a list of lines")
+        raise ValueError(_("expected text, or a list of lines"))
     return value
 
 
@@ -155,18 +156,18 @@ class Record(_Model):
 
 
 _MESSAGES = {
-    "missing": "required key is missing",
-    "string_type": "expected text",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "int_type": "expected a whole number",
-    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
-    "date_parsing": "expected a date written YYYY-MM-DD",
-    "date_type": "expected a date written YYYY-MM-DD",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping of keys",
-    "model_type": "expected a mapping of keys",
-    "model_attributes_type": "expected a mapping of keys",
+    "missing": N_("required key is missing"),
+    "string_type": N_("expected text"),
+    "int_parsing": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "int_type": N_("expected a whole number"),
+    "date_from_datetime_parsing": N_("expected a date written YYYY-MM-DD"),
+    "date_parsing": N_("expected a date written YYYY-MM-DD"),
+    "date_type": N_("expected a date written YYYY-MM-DD"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping of keys"),
+    "model_type": N_("expected a mapping of keys"),
+    "model_attributes_type": N_("expected a mapping of keys"),
 }
 
 
@@ -174,26 +175,28 @@ def _message(error: dict[str, Any], fields: list[str]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(error["loc"][-1]), fields, n=1)
-        return "unknown key" + (f"; did you mean {close[0]!r}?" if close else "")
+        if close:
+            return _("unknown key; did you mean {key!r}?").format(key=close[0])
+        return _("unknown key")
     if kind == "literal_error":
-        return f"expected one of {error['ctx']['expected']}"
+        return _("expected one of {values}").format(values=error["ctx"]["expected"])
     if kind == "value_error":
         return str(error["ctx"]["error"])
     if kind == "string_pattern_mismatch":
         if error["loc"][-1] in ("start", "end"):
-            return "expected a time written HH:MM (24-hour)"
+            return _("expected a time written HH:MM (24-hour)")
         if "numbering" in error["loc"]:
-            return "expected a label pattern without spaces, such as 1. / a) / - / I. / 2.1-"
-        return "expected capital letters and digits, groups joined by '-' (e.g. UBND, VPTU)"
+            return _("expected a label pattern without spaces, such as 1. / a) / - / I. / 2.1-")
+        return _("expected capital letters and digits, groups joined by '-' (e.g. UBND, VPTU)")
     if kind == "greater_than_equal":
-        return f"expected a whole number from {error['ctx']['ge']}"
+        return _("expected a whole number from {n}").format(n=error["ctx"]["ge"])
     if kind == "less_than_equal":
-        return f"expected a whole number up to {error['ctx']['le']}"
+        return _("expected a whole number up to {n}").format(n=error["ctx"]["le"])
     if kind.startswith("date") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(error.get("input"))):
-        return f"there is no such date as {error['input']}"
+        return _("there is no such date as {date}").format(date=error["input"])
     if kind == "too_short":
-        return "must have at least one entry"
-    return _MESSAGES.get(kind, error["msg"])
+        return _("must have at least one entry")
+    return _(_MESSAGES[kind]) if kind in _MESSAGES else error["msg"]
 
 
 def _fields(loc: KeyPath) -> list[str]:
@@ -258,37 +261,54 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
         marker = authority_marker(signer.authority, rules)
         if marker is None:
             others = [p for p in PROFILES.values() if authority_marker(signer.authority, p)]
-            hint = f" ({others[0].title} marker)" if others else ""
+            message = _("{marker!r} is not allowed by {profile}; use one of {markers}")
+            if others:
+                message = _(
+                    "{marker!r} ({rulebook} marker) is not allowed by {profile}; "
+                    "use one of {markers}"
+                )
             problems.append(
                 source.problem(
                     ("signer", "authority"),
-                    f"{signer.authority!r}{hint} is not allowed by {rules.name}; "
-                    f"use one of {', '.join(rules.markers)}",
+                    message.format(
+                        marker=signer.authority,
+                        profile=rules.name,
+                        rulebook=others[0].title if others else "",
+                        markers=", ".join(rules.markers),
+                    ),
                 )
             )
         if signer.on_behalf_of is None:
             problems.append(
-                source.problem(("signer", "on_behalf_of"), "required with signer.authority")
+                source.problem(("signer", "on_behalf_of"), _("required with signer.authority"))
             )
     elif signer.on_behalf_of is not None:
         problems.append(
-            source.problem(("signer", "authority"), "required with signer.on_behalf_of")
+            source.problem(("signer", "authority"), _("required with signer.on_behalf_of"))
         )
     if record.date and record.year and record.date.year != record.year:
         problems.append(
-            source.problem(("year",), f"differs from the year of date ({record.date.year})")
+            source.problem(
+                ("year",), _("differs from the year of date ({year})").format(year=record.date.year)
+            )
         )
     if record.date:
         if rules.valid_from and record.date < rules.valid_from:
             warnings.append(
                 source.problem(
-                    ("profile",), f"{rules.title} applies from {rules.valid_from:%d/%m/%Y}"
+                    ("profile",),
+                    _("{rulebook} applies from {day}").format(
+                        rulebook=rules.title, day=f"{rules.valid_from:%d/%m/%Y}"
+                    ),
                 )
             )
         if rules.valid_until and record.date > rules.valid_until:
             warnings.append(
                 source.problem(
-                    ("profile",), f"{rules.title} was replaced on {rules.valid_until:%d/%m/%Y}"
+                    ("profile",),
+                    _("{rulebook} was replaced on {day}").format(
+                        rulebook=rules.title, day=f"{rules.valid_until:%d/%m/%Y}"
+                    ),
                 )
             )
     return problems, warnings
@@ -302,13 +322,14 @@ def bare(item: str) -> str:
 def _wording(record: Record, source: Source) -> list[Problem]:
     """Nơi nhận lines need words: the profile adds the dash and the punctuation."""
     problems = [
-        source.problem(("recipients", i), "needs words, not only punctuation")
+        source.problem(("recipients", i), _("needs words, not only punctuation"))
         for i, item in enumerate(record.recipients)
         if not bare(item)
     ]
     if not archive_body(record.archive, record.rules).strip(" ,"):
         example = "Văn phòng Tỉnh ủy" if record.rules.regime == "party" else "VT, TH"
-        problems.append(source.problem(("archive",), f"needs who keeps the copy, e.g. {example}"))
+        message = _("needs who keeps the copy, e.g. {example}").format(example=example)
+        problems.append(source.problem(("archive",), message))
     return problems
 
 
@@ -335,12 +356,14 @@ def _capitals(record: Record, source: Source) -> list[Problem]:
     for key, text in upper:
         if text != text.upper():
             problems.append(
-                source.problem(key, f"written in capitals by the rulebook: {text.upper()}")
+                source.problem(
+                    key, _("written in capitals by the rulebook: {text}").format(text=text.upper())
+                )
             )
     first = next((ch for ch in record.subject if ch.isalpha()), "A")
     if record.rules.regime == "state" and not first.isupper():
         problems.append(
-            source.problem(("subject",), "under nd30 the subject starts with a capital")
+            source.problem(("subject",), _("under nd30 the subject starts with a capital"))
         )
     if (
         record.rules.regime == "party"
@@ -350,23 +373,37 @@ def _capitals(record: Record, source: Source) -> list[Problem]:
         problems.append(
             source.problem(
                 ("signer", "position"),
-                "under the Party rules the position does not repeat "
-                "the body's name (PHÓ BÍ THƯ, not PHÓ BÍ THƯ TỈNH ỦY)",
+                _(
+                    "under the Party rules the position does not repeat "
+                    "the body's name (PHÓ BÍ THƯ, not PHÓ BÍ THƯ TỈNH ỦY)"
+                ),
             )
         )
     return problems
 
 
 KIND_NEEDS = {  # key path -> what it is, per kind beyond the model's required keys
-    "thong-bao-ket-luan": {("conclusions",): "at least one point", ("recipients",): "recipients",
-                           ("signer",): "the signature block"},
-    "giay-moi": {("recipients",): "recipients", ("signer",): "the signature block",
-                 ("meeting", "date"): "the meeting's date", ("meeting", "start"): "its start",
-                 ("meeting", "location"): "its place", ("meeting", "invitees"): "who is invited"},
-    "bien-ban": {("meeting", "date"): "the meeting's date", ("meeting", "start"): "its start",
-                 ("meeting", "end"): "its end", ("meeting", "chair"): "who chaired",
-                 ("meeting", "secretary"): "who kept the minutes"},
-}  # fmt: skip
+    "thong-bao-ket-luan": {
+        ("conclusions",): N_("at least one point"),
+        ("recipients",): N_("recipients"),
+        ("signer",): N_("the signature block"),
+    },
+    "giay-moi": {
+        ("recipients",): N_("recipients"),
+        ("signer",): N_("the signature block"),
+        ("meeting", "date"): N_("the meeting's date"),
+        ("meeting", "start"): N_("its start"),
+        ("meeting", "location"): N_("its place"),
+        ("meeting", "invitees"): N_("who is invited"),
+    },
+    "bien-ban": {
+        ("meeting", "date"): N_("the meeting's date"),
+        ("meeting", "start"): N_("its start"),
+        ("meeting", "end"): N_("its end"),
+        ("meeting", "chair"): N_("who chaired"),
+        ("meeting", "secretary"): N_("who kept the minutes"),
+    },
+}
 
 
 def _kind_requirements(source: Source) -> list[Problem]:
@@ -378,7 +415,8 @@ def _kind_requirements(source: Source) -> list[Problem]:
         for part in key:
             value = value.get(part) if isinstance(value, dict) else None
         if value in (None, "", [], {}):
-            problems.append(source.problem(key, f"required key is missing ({what}, for {kind})"))
+            message = _("required key is missing ({what}, for {kind})")
+            problems.append(source.problem(key, message.format(what=_(what), kind=kind)))
     return problems
 
 

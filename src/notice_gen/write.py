@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import OutputError
+from .i18n import _
 
 MANIFEST = ".notice-gen.json"
 
@@ -48,7 +49,11 @@ class OutputDir:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot create the folder ({exc.strerror})") from None
+            raise OutputError(
+                _("{path}: cannot create the folder ({reason})").format(
+                    path=self.path, reason=exc.strerror
+                )
+            ) from None
         self.files: dict[str, dict[str, str]] = self._read_manifest()
 
     def _read_manifest(self) -> dict[str, dict[str, str]]:
@@ -58,7 +63,9 @@ class OutputDir:
             return {}
         except (OSError, ValueError, KeyError, TypeError):
             raise OutputError(
-                f"{self.path / MANIFEST}: the manifest is unreadable; move it away to start afresh"
+                _("{path}: the manifest is unreadable; move it away to start afresh").format(
+                    path=self.path / MANIFEST
+                )
             ) from None
 
     def write(self, name: str, data: bytes, source: Path, *, force: bool = False) -> bool:
@@ -100,14 +107,20 @@ def put(
         if current == digest:
             return "unchanged", digest
         if not force and recorded != current:
-            why = (
-                "was changed after notice-gen wrote it"
-                if recorded
-                else ("was not written by notice-gen")
-            )
-            raise OutputError(f"{target}: {why}; it is kept (use --force to overwrite)")
+            if recorded:
+                why = _(
+                    "{path}: was changed after notice-gen wrote it; it is kept "
+                    "(use --force to overwrite)"
+                )
+            else:
+                why = _(
+                    "{path}: was not written by notice-gen; it is kept (use --force to overwrite)"
+                )
+            raise OutputError(why.format(path=target))
     try:
         atomic_write(target, data, durable=durable)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
+        raise OutputError(
+            _("{path}: cannot write ({reason})").format(path=target, reason=exc.strerror)
+        ) from None
     return "written", digest
