@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from .format import width
+from .i18n import N_, _
 from .profiles import PROFILES, Profile
 from .text import legacy_encoding
 
@@ -56,6 +57,8 @@ RE_DATE_ANY = re.compile(r", ngày\s*(\d*)\s*tháng\s*(\d*)\s*năm\s*(\d*)\s*$")
 LEGACY_FONT = re.compile(r"^(\.Vn|VNI[- ])", re.I)
 A4 = (11906, 16838)
 TWIPS_MM = 1440 / 25.4
+SEVERITIES = (N_("error"), N_("warning"), N_("unjudged"))
+SIDES = (N_("top"), N_("bottom"), N_("left"), N_("right"))
 RULES = (
     "PAGE-A4",
     "PAGE-MARGIN",
@@ -90,8 +93,8 @@ class Finding:
     where: str = ""
 
     def __str__(self) -> str:
-        where = f" (where: {self.where})" if self.where else ""
-        return f"{self.file}: {self.rule} {self.severity}: {self.message}{where}"
+        where = _(" (where: {where})").format(where=self.where) if self.where else ""
+        return f"{self.file}: {self.rule} {_(self.severity)}: {self.message}{where}"
 
 
 @dataclass
@@ -338,7 +341,7 @@ def layout(doc: Document) -> Layout:
     for child in doc.body:
         if child.tag == w("p"):
             n += 1
-            paras.append(doc.para(child, f"paragraph {n}"))
+            paras.append(doc.para(child, _("paragraph {n}").format(n=n)))
         elif child.tag == w("tbl"):
             t = len(tables) + 1
             grid = child.findall("w:tblGrid/w:gridCol", NS)
@@ -363,9 +366,9 @@ def layout(doc: Document) -> Layout:
                         and (tcw.get(w("w")) or "").isdigit()
                         else (int(grid[j - 1].get(w("w"))) if j <= len(grid) else None)
                     )
-                    where = f"table {t} row {i} cell {j}"
+                    where = _("table {t} row {i} cell {j}").format(t=t, i=i, j=j)
                     cell_paras = [
-                        doc.para(p, f"{where} paragraph {k}")
+                        doc.para(p, _("{where} paragraph {k}").format(where=where, k=k))
                         for k, p in enumerate(tc.findall("w:p", NS), 1)
                     ]
                     cells.append(Cell(cell_paras, width - margins if width else None))
@@ -449,19 +452,29 @@ class Checker:
         for i, sect in enumerate(self.lay.sections, 1):
             size = sect.find("w:pgSz", NS)
             if size is None:
-                self.add("PAGE-A4", "unjudged", "no page size in the section", f"section {i}")
+                self.add(
+                    "PAGE-A4",
+                    "unjudged",
+                    _("no page size in the section"),
+                    _("section {i}").format(i=i),
+                )
                 continue
             wd, ht = int(size.get(w("w"), 0)), int(size.get(w("h"), 0))
             if size.get(w("orient")) == "landscape" or wd > ht:
                 wd, ht = ht, wd
                 self.add(
-                    "PAGE-A4", "warning", "landscape page (only for wide tables)", f"section {i}"
+                    "PAGE-A4",
+                    "warning",
+                    _("landscape page (only for wide tables)"),
+                    _("section {i}").format(i=i),
                 )
             if abs(wd - A4[0]) > TWIPS_MM or abs(ht - A4[1]) > TWIPS_MM:
                 self.error(
                     "PAGE-A4",
-                    f"page is {wd / TWIPS_MM:.0f} × {ht / TWIPS_MM:.0f} mm, not A4 210 × 297 mm",
-                    f"section {i}",
+                    _("page is {value:.0f} × {value2:.0f} mm, not A4 210 × 297 mm").format(
+                        value=wd / TWIPS_MM, value2=ht / TWIPS_MM
+                    ),
+                    _("section {i}").format(i=i),
                 )
 
     def rule_page_margin(self) -> None:
@@ -477,18 +490,26 @@ class Checker:
         for i, sect in enumerate(self.lay.sections, 1):
             margins = sect.find("w:pgMar", NS)
             if margins is None:
-                self.add("PAGE-MARGIN", "unjudged", "no margins in the section", f"section {i}")
+                self.add(
+                    "PAGE-MARGIN",
+                    "unjudged",
+                    _("no margins in the section"),
+                    _("section {i}").format(i=i),
+                )
                 continue
             for side, (low, high) in allowed.items():
                 value = abs(int(margins.get(w(side), "0"))) / TWIPS_MM
                 if not low - 0.05 <= value <= high + 0.05:
                     self.error(
                         "PAGE-MARGIN",
-                        f"{side} margin {value:.1f} mm, expected "
-                        + (
-                            f"{low:g}–{high:g} mm" if high - low > 1 else f"{(low + high) / 2:g} mm"
+                        _("{side} margin {value:.1f} mm, expected {expected} mm").format(
+                            side=_(side),
+                            value=value,
+                            expected=f"{low:g}–{high:g}"
+                            if high - low > 1
+                            else f"{(low + high) / 2:g}",
                         ),
-                        f"section {i}",
+                        _("section {i}").format(i=i),
                     )
 
     # -- text everywhere ---------------------------------------------------
@@ -503,30 +524,38 @@ class Checker:
         for p in self._all_paras():
             for r in p.shown:
                 if r.font != "Times New Roman":
-                    bad.setdefault(f"font {r.font or 'not set'}", p)
+                    bad.setdefault(_("font {name}").format(name=r.font or _("not set")), p)
                 if r.color not in (None, "auto", "000000"):
-                    bad.setdefault(f"colour {r.color}", p)
+                    bad.setdefault(_("colour {name}").format(name=r.color), p)
         for what, p in bad.items():
-            self.error("FONT", f"text in {what}; expected Times New Roman, black", p.where)
+            self.error(
+                "FONT",
+                _("text in {what}; expected Times New Roman, black").format(what=what),
+                p.where,
+            )
 
     def rule_unicode(self) -> None:
         for p in self._all_paras():
             for r in p.shown:
                 if r.font and LEGACY_FONT.match(r.font):
                     self.error(
-                        "UNICODE", f"legacy font {r.font} (TCVN3/VNI text, not Unicode)", p.where
+                        "UNICODE",
+                        _("legacy font {font} (TCVN3/VNI text, not Unicode)").format(font=r.font),
+                        p.where,
                     )
                     break
                 if encoding := legacy_encoding(r.text):
                     self.error(
                         "UNICODE",
-                        f"text looks like {encoding.upper()} code points "
-                        "(notice-gen convert turns it into Unicode)",
+                        _(
+                            "text looks like {value} code points (notice-gen convert turns it "
+                            "into Unicode)"
+                        ).format(value=encoding.upper()),
                         p.where,
                     )
                     break
                 if not unicodedata.is_normalized("NFC", r.text):
-                    self.error("UNICODE", "text is not NFC (decomposed accents)", p.where)
+                    self.error("UNICODE", _("text is not NFC (decomposed accents)"), p.where)
                     break
 
     # -- header ------------------------------------------------------------
@@ -578,11 +607,17 @@ class Checker:
         self, p: Para, rule: str, what: str, sizes: tuple[float, float], bold: bool = True
     ) -> None:
         if not sizes[0] <= min(p.sizes(), default=0) and max(p.sizes(), default=0) <= sizes[1]:
-            self.error(rule, f"{what} size {_sizes(p)}, expected {_range(sizes)}", p.where)
+            self.error(
+                rule,
+                _("{what} size {value}, expected {value2}").format(
+                    what=what, value=_sizes(p), value2=_range(sizes)
+                ),
+                p.where,
+            )
         if bold and not p.all("bold"):
-            self.error(rule, f"{what} must be bold", p.where)
+            self.error(rule, _("{what} must be bold").format(what=what), p.where)
         if not bold and p.any("bold"):
-            self.error(rule, f"{what} must not be bold", p.where)
+            self.error(rule, _("{what} must not be bold").format(what=what), p.where)
 
     def rule_hdr_qh(self) -> None:
         if self.party:
@@ -590,19 +625,27 @@ class Checker:
         paras = self._header_paras()
         qh = next((p for p in paras if p.text.strip() == QUOC_HIEU), None)
         if qh is None:
-            self.error("HDR-QH", f"the Quốc hiệu line '{QUOC_HIEU}' is missing", "header table")
+            self.error(
+                "HDR-QH",
+                _("the Quốc hiệu line '{QUOC_HIEU}' is missing").format(QUOC_HIEU=QUOC_HIEU),
+                _("header table"),
+            )
             return
         self._caps_bold(qh, "HDR-QH", "Quốc hiệu", (12, 13))
         tn = next((p for p in paras if p.text.strip() == TIEU_NGU), None)
         if tn is None:
-            self.error("HDR-QH", f"the Tiêu ngữ line '{TIEU_NGU}' is missing", "header table")
+            self.error(
+                "HDR-QH",
+                _("the Tiêu ngữ line '{TIEU_NGU}' is missing").format(TIEU_NGU=TIEU_NGU),
+                _("header table"),
+            )
             return
         self._caps_bold(tn, "HDR-QH", "Tiêu ngữ", (13, 14))
         if qh.sizes() and tn.sizes() and max(tn.sizes()) != max(qh.sizes()) + 1:
             self.add(
                 "HDR-QH",
                 "warning",
-                "Tiêu ngữ is usually one point larger than the Quốc hiệu",
+                _("Tiêu ngữ is usually one point larger than the Quốc hiệu"),
                 tn.where,
             )
         self._check_line(tn, "HDR-QH", "Tiêu ngữ", 1.0, 1.0)
@@ -613,30 +656,41 @@ class Checker:
         size = max(p.sizes(), default=12)
         base = width(text, size, bold=p.all("bold"))
         if length is None:
-            self.error(rule, f"no line under the {what}", p.where)
+            self.error(rule, _("no line under the {what}").format(what=what), p.where)
         elif not low * 0.9 * base <= length <= high * 1.1 * base:
-            expected = "as long as the text" if low == high else f"{low:.2g}–{high:.2g} of the text"
-            self.error(
-                rule,
-                f"line under the {what} is {length / TWIPS_MM:.0f} mm; expected {expected} "
-                f"(≈ {low * base / TWIPS_MM:.0f}"
-                + (f"–{high * base / TWIPS_MM:.0f}" if low != high else "")
-                + " mm)",
-                p.where,
-            )
+            if low == high:
+                message = _(
+                    "line under the {what} is {length:.0f} mm; expected as long as the "
+                    "text (≈ {low:.0f} mm)"
+                )
+            else:
+                message = _(
+                    "line under the {what} is {length:.0f} mm; expected 1/3–1/2 of the "
+                    "text (≈ {low:.0f}–{high:.0f} mm)"
+                )
+            millimetres = {
+                "length": length / TWIPS_MM,
+                "low": low * base / TWIPS_MM,
+                "high": high * base / TWIPS_MM,
+            }
+            self.error(rule, message.format(what=what, **millimetres), p.where)
 
     def rule_hdr_title(self) -> None:
         if not self.party:
             return
         paras = self._header_paras()
         if any(p.text.strip() == QUOC_HIEU for p in paras):
-            self.error("HDR-TITLE", "a Party document carries no Quốc hiệu", "header table")
+            self.error("HDR-TITLE", _("a Party document carries no Quốc hiệu"), _("header table"))
         title = next((p for p in paras if p.text.strip() == PARTY_TITLE), None)
         if title is None:
-            self.error("HDR-TITLE", f"the title '{PARTY_TITLE}' is missing", "header table")
+            self.error(
+                "HDR-TITLE",
+                _("the title '{PARTY_TITLE}' is missing").format(PARTY_TITLE=PARTY_TITLE),
+                _("header table"),
+            )
             return
-        self._caps_bold(title, "HDR-TITLE", "title", (15, 15))
-        self._check_line(title, "HDR-TITLE", "title", 1.0, 1.0)
+        self._caps_bold(title, "HDR-TITLE", _("title"), (15, 15))
+        self._check_line(title, "HDR-TITLE", _("title"), 1.0, 1.0)
 
     def _org_paras(self) -> list[Para]:
         """The issuing-body block: left header column, above the number."""
@@ -651,23 +705,23 @@ class Checker:
 
     def rule_hdr_org(self) -> None:
         if not self.lay.header:
-            self.error("HDR-ORG", "no header table (issuing body | title)", "document")
+            self.error("HDR-ORG", _("no header table (issuing body | title)"), _("document"))
             return
         org = self._org_paras()
         if not org:
-            self.error("HDR-ORG", "the issuing body is missing", "header table, left column")
+            self.error("HDR-ORG", _("the issuing body is missing"), _("header table, left column"))
             return
         size = (14, 14) if self.party else (12, 13)
         issuer = [p for p in org if p.all("bold")]
         parent = [p for p in org if not p.any("bold")]
         if not issuer:
-            self.error("HDR-ORG", "the issuing body must be bold", org[-1].where)
+            self.error("HDR-ORG", _("the issuing body must be bold"), org[-1].where)
         for p in org:
             if p.text != p.text.upper():
-                self.error("HDR-ORG", "body names are written in capitals", p.where)
-            self._caps_bold(p, "HDR-ORG", "body name", size, bold=p in issuer)
+                self.error("HDR-ORG", _("body names are written in capitals"), p.where)
+            self._caps_bold(p, "HDR-ORG", _("body name"), size, bold=p in issuer)
         if parent and issuer and org.index(parent[0]) > org.index(issuer[0]):
-            self.error("HDR-ORG", "the parent body goes above the issuing body", parent[0].where)
+            self.error("HDR-ORG", _("the parent body goes above the issuing body"), parent[0].where)
         if self.party:
             left = self._header_paras(0)
             last = max(left.index(p) for p in issuer) if issuer else -1
@@ -675,11 +729,11 @@ class Checker:
             if star is None or star.text.strip() != "*":
                 self.error(
                     "HDR-ORG",
-                    "a centred '*' must follow the issuing body",
+                    _("a centred '*' must follow the issuing body"),
                     issuer[-1].where if issuer else "",
                 )
             elif star.align != "center":
-                self.error("HDR-ORG", "the '*' must be centred", star.where)
+                self.error("HDR-ORG", _("the '*' must be centred"), star.where)
             if (
                 len(org) >= 2
                 and re.match(r"ĐẢNG BỘ TỈNH", org[0].text)
@@ -688,54 +742,72 @@ class Checker:
                 self.add(
                     "HDR-ORG",
                     "warning",
-                    "a provincial committee is written on one line (TỈNH ỦY …)",
+                    _("a provincial committee is written on one line (TỈNH ỦY …)"),
                     org[1].where,
                 )
         elif issuer:
             self._check_line(
-                max(issuer, key=lambda p: len(p.text)), "HDR-ORG", "issuing body", 1 / 3, 1 / 2
+                max(issuer, key=lambda p: len(p.text)), "HDR-ORG", _("issuing body"), 1 / 3, 1 / 2
             )
 
     def rule_num(self) -> None:
         number = next((p for p in self._header_paras() if p.text.strip().startswith("Số")), None)
         if number is None:
-            self.error("NUM", "the number line (Số …) is missing", "header table")
+            self.error("NUM", _("the number line (Số …) is missing"), _("header table"))
             return
         text = number.text.strip(" \t")
         pattern = RE_NUM_PARTY if self.party else RE_NUM_ND30
         if not pattern.match(text):
             hint = (
-                "Số 05-TB/TU (no colon, numbers below 10 padded)"
+                _("Số 05-TB/TU (no colon, numbers below 10 padded)")
                 if self.party
-                else "Số: 05/TB-VP (colon, numbers below 10 padded)"
+                else _("Số: 05/TB-VP (colon, numbers below 10 padded)")
             )
-            self.error("NUM", f"'{text}' does not follow {hint}", number.where)
+            self.error(
+                "NUM",
+                _("'{text}' does not follow {hint}").format(text=text, hint=hint),
+                number.where,
+            )
         expected = (14, 14) if self.party else (13, 13)
         if number.sizes() and not expected[0] <= max(number.sizes()) <= expected[1]:
-            self.error("NUM", f"size {_sizes(number)}, expected {_range(expected)}", number.where)
+            self.error(
+                "NUM",
+                _("size {value}, expected {value2}").format(
+                    value=_sizes(number), value2=_range(expected)
+                ),
+                number.where,
+            )
         if number.any("bold") or number.any("italic"):
-            self.error("NUM", "the number line is upright and not bold", number.where)
+            self.error("NUM", _("the number line is upright and not bold"), number.where)
 
     def rule_date(self) -> None:
         if self._kind() == "BIÊN BẢN" and not self.party:
             return  # ND 30 minutes carry no date line in the header
         line = next((p for p in self._header_paras() if ", ngày" in p.text), None)
         if line is None:
-            self.error("DATE", "the place and date line is missing", "header table")
+            self.error("DATE", _("the place and date line is missing"), _("header table"))
             return
         text = line.text.strip()
         if not (RE_DATE.match(text) or RE_DATE_DRAFT.match(text)):
             self.error(
                 "DATE",
-                f"'{text}' does not follow 'Địa danh, ngày 05 tháng 3 năm 2026' "
-                "(days below 10 and months 1–2 padded, months 3–12 not)",
+                _(
+                    "'{text}' does not follow 'Địa danh, ngày 05 tháng 3 năm 2026' (days below "
+                    "10 and months 1–2 padded, months 3–12 not)"
+                ).format(text=text),
                 line.where,
             )
         if not line.all("italic"):
-            self.error("DATE", "the date line is italic", line.where)
+            self.error("DATE", _("the date line is italic"), line.where)
         expected = (14, 14) if self.party else (13, 14)
         if line.sizes() and not expected[0] <= max(line.sizes()) <= expected[1]:
-            self.error("DATE", f"size {_sizes(line)}, expected {_range(expected)}", line.where)
+            self.error(
+                "DATE",
+                _("size {value}, expected {value2}").format(
+                    value=_sizes(line), value2=_range(expected)
+                ),
+                line.where,
+            )
 
     # -- title and body ----------------------------------------------------
     def _kind(self) -> str | None:
@@ -759,33 +831,35 @@ class Checker:
         if not title:
             if self._cv_subject() is None:
                 self.error(
-                    "TITLE", "no document type (THÔNG BÁO, BIÊN BẢN …) under the header", "body"
+                    "TITLE",
+                    _("no document type (THÔNG BÁO, BIÊN BẢN …) under the header"),
+                    _("body"),
                 )
             return
         kind, subject = title[0], title[1:]
-        self._caps_bold(kind, "TITLE", "document type", (15, 16) if self.party else (13, 14))
+        self._caps_bold(kind, "TITLE", _("document type"), (15, 16) if self.party else (13, 14))
         if kind.align != "center":
-            self.error("TITLE", "the document type is centred", kind.where)
+            self.error("TITLE", _("the document type is centred"), kind.where)
         if not subject:
-            self.error("TITLE", "no subject (trích yếu) under the document type", kind.where)
+            self.error("TITLE", _("no subject (trích yếu) under the document type"), kind.where)
             return
         for p in subject:
-            self._caps_bold(p, "TITLE", "subject", (14, 15) if self.party else (13, 14))
+            self._caps_bold(p, "TITLE", _("subject"), (14, 15) if self.party else (13, 14))
         last = subject[-1]
         if self.party:
             first_line = subject[-1].text.strip()
             if first_line[:1].isupper() and first_line != first_line.upper():
-                self.add("TITLE", "warning", "a Party subject starts in lower case", last.where)
+                self.add("TITLE", "warning", _("a Party subject starts in lower case"), last.where)
             index = self.lay.body.index(last)
             after = next((p for p in self.lay.body[index + 1 :] if p.text.strip()), None)
             if after is None or after.text.strip() != "-----":
-                self.error("TITLE", "five hyphens '-----' must follow the subject", last.where)
+                self.error("TITLE", _("five hyphens '-----' must follow the subject"), last.where)
         else:
             if not _first_letter(subject[0].text).isupper():
-                self.error("TITLE", "the subject starts with a capital letter", subject[0].where)
+                self.error("TITLE", _("the subject starts with a capital letter"), subject[0].where)
             length = self._line_under(last)
             if length is None:
-                self.error("TITLE", "no line under the subject", last.where)
+                self.error("TITLE", _("no line under the subject"), last.where)
             else:
                 widest = min(
                     max(width(p.text, max(p.sizes(), default=14), bold=True) for p in subject),
@@ -794,9 +868,14 @@ class Checker:
                 if not widest / 3 * 0.9 <= length <= widest / 2 * 1.1:
                     self.error(
                         "TITLE",
-                        f"line under the subject is {length / TWIPS_MM:.0f} mm; expected 1/3–1/2 "
-                        f"of the subject line (≈ {widest / 3 / TWIPS_MM:.0f}–"
-                        f"{widest / 2 / TWIPS_MM:.0f} mm)",
+                        _(
+                            "line under the subject is {value:.0f} mm; expected 1/3–1/2 of the "
+                            "subject line (≈ {value2:.0f}–{value3:.0f} mm)"
+                        ).format(
+                            value=length / TWIPS_MM,
+                            value2=widest / 3 / TWIPS_MM,
+                            value3=widest / 2 / TWIPS_MM,
+                        ),
                         last.where,
                     )
 
@@ -810,7 +889,7 @@ class Checker:
             return  # not a công văn
         if self.party:
             if not subject.all("italic") or max(subject.sizes(), default=0) != 12:
-                self.error("CV-SUBJ", "the công văn subject is 12 pt italic", subject.where)
+                self.error("CV-SUBJ", _("the công văn subject is 12 pt italic"), subject.where)
         elif (
             not subject.text.startswith("V/v")
             or subject.any("bold")
@@ -818,7 +897,7 @@ class Checker:
         ):
             self.error(
                 "CV-SUBJ",
-                "the công văn subject is 'V/v …', 12–13 pt, upright, not bold",
+                _("the công văn subject is 'V/v …', 12–13 pt, upright, not bold"),
                 subject.where,
             )
 
@@ -836,7 +915,7 @@ class Checker:
     def rule_body(self) -> None:
         body = self._body()
         if not body:
-            self.add("BODY", "unjudged", "no body paragraphs found", "body")
+            self.add("BODY", "unjudged", _("no body paragraphs found"), _("body"))
             return
         sizes = (14, 15) if self.party else (13, 14)
         for p in body:
@@ -856,9 +935,11 @@ class Checker:
             if problems:
                 self.error("BODY", "; ".join(problems), p.where)
         if self.party and not body[-1].text.rstrip().endswith("."):
-            self.add("BODY", "warning", "the body ends with a full stop", body[-1].where)
+            self.add("BODY", "warning", _("the body ends with a full stop"), body[-1].where)
         elif self.profile.name == "party-hd05" and body[-1].text.rstrip().endswith("./."):
-            self.add("BODY", "warning", "HD 05 ends the text with '.', not './.'", body[-1].where)
+            self.add(
+                "BODY", "warning", _("HD 05 ends the text with '.', not './.'"), body[-1].where
+            )
 
     def _line_spacing(self, p: Para) -> list[str]:
         rule, line = p.line_rule or "auto", p.line
@@ -884,9 +965,9 @@ class Checker:
     def rule_recip(self) -> None:
         found = _recipients(self.lay)
         if found is None:
-            self.error("RECIP", "no 'Nơi nhận:' block", "document")
+            self.error("RECIP", _("no 'Nơi nhận:' block"), _("document"))
             return
-        label, items, _ = found
+        label, items, _beside = found
         if self.party:
             if (
                 label.text.strip() != "Nơi nhận:"
@@ -896,41 +977,48 @@ class Checker:
                 or label.any("italic")
             ):
                 self.error(
-                    "RECIP", "'Nơi nhận:' is 14 pt, underlined, upright, not bold", label.where
+                    "RECIP", _("'Nơi nhận:' is 14 pt, underlined, upright, not bold"), label.where
                 )
         elif (
             label.text.strip() != "Nơi nhận:"
             or max(label.sizes(), default=0) != 12
             or not (label.all("bold") and label.all("italic"))
         ):
-            self.error("RECIP", "'Nơi nhận:' is 12 pt bold italic", label.where)
+            self.error("RECIP", _("'Nơi nhận:' is 12 pt bold italic"), label.where)
         if not items:
-            self.error("RECIP", "no recipients under 'Nơi nhận:'", label.where)
+            self.error("RECIP", _("no recipients under 'Nơi nhận:'"), label.where)
             return
         size = 12 if self.party else 11
         separator = "," if self.profile.name == "party-hd36" else ";"
         for p in items[:-1]:
             text = p.text.strip()
             if not text.startswith("- "):
-                self.error("RECIP", "each recipient starts with '- '", p.where)
+                self.error("RECIP", _("each recipient starts with '- '"), p.where)
             if not text.endswith(separator):
                 self.error(
                     "RECIP",
-                    f"each recipient but the last ends with '{separator}' "
-                    f"under {self.profile.name}",
+                    _("each recipient but the last ends with '{separator}' under {name}").format(
+                        separator=separator, name=self.profile.name
+                    ),
                     p.where,
                 )
         for p in items:
             if p.sizes() and max(p.sizes()) != size:
-                self.error("RECIP", f"recipients are {size} pt, not {_sizes(p)}", p.where)
+                self.error(
+                    "RECIP",
+                    _("recipients are {size} pt, not {value}").format(size=size, value=_sizes(p)),
+                    p.where,
+                )
         last = items[-1].text.strip()
         if self.party:
             if not (last.startswith("- Lưu ") and last.endswith(".") and "Lưu:" not in last):
                 self.error(
-                    "RECIP", "the last line is '- Lưu <body>.' (no colon, no VT)", items[-1].where
+                    "RECIP",
+                    _("the last line is '- Lưu <body>.' (no colon, no VT)"),
+                    items[-1].where,
                 )
         elif not re.match(r"^- Lưu: VT(, .+)?\.$", last):
-            self.error("RECIP", "the last line is '- Lưu: VT, <unit>.'", items[-1].where)
+            self.error("RECIP", _("the last line is '- Lưu: VT, <unit>.'"), items[-1].where)
 
     def rule_sign(self) -> None:
         if self._kind() == "BIÊN BẢN":
@@ -939,11 +1027,15 @@ class Checker:
         found = _recipients(self.lay)
         cell = found[2] if found else None
         if cell is None:
-            self.add("SIGN", "unjudged", "no signature block found beside 'Nơi nhận:'", "document")
+            self.add(
+                "SIGN", "unjudged", _("no signature block found beside 'Nơi nhận:'"), _("document")
+            )
             return
         lines = [p for p in cell.paras if p.text.strip()]
         if len(lines) < 2:
-            self.error("SIGN", "the signature block needs a position and a name", "signature cell")
+            self.error(
+                "SIGN", _("the signature block needs a position and a name"), _("signature cell")
+            )
             return
         name, above = lines[-1], lines[:-1]
         markers = self.profile.markers
@@ -954,15 +1046,21 @@ class Checker:
             if first in other:
                 self.error(
                     "SIGN",
-                    f"'{first}' belongs to the other regime; use {', '.join(markers)}",
+                    _("'{first}' belongs to the other regime; use {value}").format(
+                        first=first, value=", ".join(markers)
+                    ),
                     p.where,
                 )
         for p in above:
             if p.text != p.text.upper():
-                self.error("SIGN", "authority and position lines are in capitals", p.where)
+                self.error("SIGN", _("authority and position lines are in capitals"), p.where)
             if p.sizes() and not (14 if self.party else 13) <= max(p.sizes()) <= 14:
                 self.error(
-                    "SIGN", f"size {_sizes(p)}, expected {'14' if self.party else '13–14'}", p.where
+                    "SIGN",
+                    _("size {value}, expected {value2}").format(
+                        value=_sizes(p), value2="14" if self.party else "13–14"
+                    ),
+                    p.where,
                 )
             must_bold = p in authority or not self.party
             if must_bold and not p.all("bold"):
@@ -972,16 +1070,21 @@ class Checker:
                     p.where,
                 )
             if not must_bold and p.any("bold"):
-                self.error("SIGN", "under the Party rules the position line is not bold", p.where)
+                self.error(
+                    "SIGN", _("under the Party rules the position line is not bold"), p.where
+                )
             if (
                 self.party
                 and p not in authority
                 and re.search(r"TỈNH (ỦY|UỶ)|HUYỆN (ỦY|UỶ)|ĐẢNG (ỦY|UỶ)", p.text)
             ):
-                self.error("SIGN", "the position line does not repeat the body's name", p.where)
+                self.error("SIGN", _("the position line does not repeat the body's name"), p.where)
             if self.party and p.text.startswith("K/T BÍ THƯ"):
                 self.add(
-                    "SIGN", "warning", "a committee's deputy signs T/M …, not K/T BÍ THƯ", p.where
+                    "SIGN",
+                    "warning",
+                    _("a committee's deputy signs T/M …, not K/T BÍ THƯ"),
+                    p.where,
                 )
         if not name.all("bold") or (
             name.sizes() and not (14 if self.party else 13) <= max(name.sizes()) <= 14
@@ -1003,31 +1106,35 @@ class Checker:
             None,
         )
         if table is None:
-            self.error("SIGN", "minutes are signed in two columns (secretary | chair)", "document")
+            self.error(
+                "SIGN", _("minutes are signed in two columns (secretary | chair)"), _("document")
+            )
             return
         for cell in table[0]:
             lines = [p for p in cell.paras if p.text.strip()]
             if len(lines) < 2:
                 self.error(
                     "SIGN",
-                    "each signature column needs a title and a name",
-                    lines[0].where if lines else "signature table",
+                    _("each signature column needs a title and a name"),
+                    lines[0].where if lines else _("signature table"),
                 )
                 continue
             title, name = lines[0], lines[-1]
             if title.text != title.text.upper():
-                self.error("SIGN", "the signing title is in capitals", title.where)
+                self.error("SIGN", _("the signing title is in capitals"), title.where)
             if not self.party and not title.all("bold"):
-                self.error("SIGN", "the signing title is bold", title.where)
+                self.error("SIGN", _("the signing title is bold"), title.where)
             if self.party and title.any("bold"):
-                self.error("SIGN", "under the Party rules the title line is not bold", title.where)
+                self.error(
+                    "SIGN", _("under the Party rules the title line is not bold"), title.where
+                )
             if not name.all("bold"):
-                self.error("SIGN", "the signer's name is bold", name.where)
+                self.error("SIGN", _("the signer's name is bold"), name.where)
 
     def rule_pagenum(self) -> None:
         sect = self.lay.sections[-1] if self.lay.sections else None
         if sect is None:
-            self.add("PAGENUM", "unjudged", "no section properties", "document")
+            self.add("PAGENUM", "unjudged", _("no section properties"), _("document"))
             return
         refs = {
             r.get(w("type")): r.get(f"{{{NS['r']}}}id")
@@ -1038,21 +1145,23 @@ class Checker:
         parts = self._header_parts(refs)
         default, first = parts.get("default"), parts.get("first")
         if default is None or not _has_page_field(default):
-            self.error("PAGENUM", "no page-number field in the page header", "section header")
+            self.error("PAGENUM", _("no page-number field in the page header"), _("section header"))
             return
         if not title_page or (first is not None and _has_page_field(first)):
-            self.error("PAGENUM", "page 1 shows a page number", "section header")
+            self.error("PAGENUM", _("page 1 shows a page number"), _("section header"))
         for p in default.iter(w("p")):
             if _has_page_field(p):
-                para = self.doc.para(p, "page header")
+                para = self.doc.para(p, _("page header"))
                 if para.align != "center":
-                    self.error("PAGENUM", "the page number is centred", "page header")
+                    self.error("PAGENUM", _("the page number is centred"), _("page header"))
                 expected = (14, 14) if self.party else (13, 14)
                 if para.sizes() and not expected[0] <= max(para.sizes()) <= expected[1]:
                     self.error(
                         "PAGENUM",
-                        f"page number size {_sizes(para)}, expected {_range(expected)}",
-                        "page header",
+                        _("page number size {value}, expected {value2}").format(
+                            value=_sizes(para), value2=_range(expected)
+                        ),
+                        _("page header"),
                     )
 
     def _header_parts(self, refs: dict[str, str]) -> dict[str, etree._Element]:

@@ -21,6 +21,8 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
+from .i18n import N_, _
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
@@ -35,11 +37,12 @@ OPENERS = {
     "raw": "endraw",
 }
 SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+PART_NAMES = (N_("header"), N_("footer"))  # as locations are named: "header 2 (word/header2.xml)"
 KIND_OF_LAYOUT = {"van-ban": "thong-bao-ket-luan", "bien-ban": "bien-ban"}
 REQUIRED = {  # kind -> (variable path, what a document lacks without it)
-    "thong-bao-ket-luan": [("signer.name", "the signature block"), ("recipients", "Nơi nhận")],
-    "giay-moi": [("signer.name", "the signature block"), ("recipients", "Nơi nhận")],
-    "bien-ban": [("minutes_signers", "the signatures"), ("recipients", "Nơi nhận")],
+    "thong-bao-ket-luan": [("signer.name", N_("the signature block")), ("recipients", "Nơi nhận")],
+    "giay-moi": [("signer.name", N_("the signature block")), ("recipients", "Nơi nhận")],
+    "bien-ban": [("minutes_signers", N_("the signatures")), ("recipients", "Nơi nhận")],
 }
 
 
@@ -57,8 +60,8 @@ class Issue:
     fixable: bool = False
 
     def __str__(self) -> str:
-        fix = " [--fix repairs it]" if self.fixable else ""
-        return f"{self.where}: {self.severity}: {self.message}{fix}"
+        fix = _(" [--fix repairs it]") if self.fixable else ""
+        return f"{self.where}: {_(self.severity)}: {self.message}{fix}"
 
 
 @dataclass
@@ -71,8 +74,10 @@ class Tag:
 
 def _part_label(name: str) -> str:
     stem = Path(name).stem
-    label = re.sub(r"(\d+)$", r" \1", stem)
-    return "body" if stem == "document" else f"{label} ({name})"
+    label = re.sub(
+        r"^(header|footer)(\d*)$", lambda m: f"{_(m.group(1))} {m.group(2)}".strip(), stem
+    )
+    return _("body") if stem == "document" else f"{label} ({name})"
 
 
 def _paragraphs(part: str, root: etree._Element):
@@ -83,14 +88,16 @@ def _paragraphs(part: str, root: etree._Element):
         cell = next(p.iterancestors(w("tc")), None)
         if cell is None:
             count += 1
-            place = f"paragraph {count}"
+            place = _("paragraph {n}").format(n=count)
         else:
             row = cell.getparent()
             table = row.getparent()
             r = table.findall(w("tr")).index(row) + 1
             c = row.findall(w("tc")).index(cell) + 1
             k = cell.findall(w("p")).index(p) + 1 if p.getparent() is cell else 1
-            place = f"table {tables.index(table) + 1} row {r} cell {c}, paragraph {k}"
+            place = _("table {t} row {i} cell {j}, paragraph {k}").format(
+                t=tables.index(table) + 1, i=r, j=c, k=k
+            )
         yield p, f"{_part_label(part)}, {place}"
 
 
@@ -119,7 +126,7 @@ def read_tags(parts: dict[str, etree._Element], issues: list[Issue]) -> list[Tag
     for part, root in parts.items():
         for p, where in _paragraphs(part, root):
             runs = _runs(p)
-            text = "".join(t for _, t in runs)
+            text = "".join(t for _run, t in runs)
             if "{" not in text and "}" not in text:
                 continue
             found = list(TAG.finditer(text))
@@ -129,7 +136,7 @@ def read_tags(parts: dict[str, etree._Element], issues: list[Issue]) -> list[Tag
                 issues.append(
                     Issue(
                         "error",
-                        "two {%p %} tags in one paragraph; give each its own paragraph",
+                        _("two {%p %} tags in one paragraph; give each its own paragraph"),
                         f"{where} {_snippet(text, 0, len(text))}",
                     )
                 )
@@ -137,7 +144,7 @@ def read_tags(parts: dict[str, etree._Element], issues: list[Issue]) -> list[Tag
                 issues.append(
                     Issue(
                         "error",
-                        "a {%p %} tag must be alone in its paragraph",
+                        _("a {%p %} tag must be alone in its paragraph"),
                         f"{where} {_snippet(text, 0, len(text))}",
                     )
                 )
@@ -156,8 +163,10 @@ def _unclosed(text: str, found: list[re.Match], where: str, issues: list[Issue])
         issues.append(
             Issue(
                 "error",
-                f"'{match.group()}' without its other half in this "
-                "paragraph (a tag must start and end in the same paragraph)",
+                _(
+                    "'{value}' without its other half in this paragraph (a tag must start and "
+                    "end in the same paragraph)"
+                ).format(value=match.group()),
                 f"{where} {_snippet(text, match.start(), match.end())}",
             )
         )
@@ -177,26 +186,32 @@ def _inspect(tag: Tag, p: etree._Element, issues: list[Issue]) -> None:
         issues.append(
             Issue(
                 "error",
-                f"the tag {tag.text!r} is split across runs with different "
-                "formatting (part of it was reformatted in Word)",
+                _(
+                    "the tag {text!r} is split across runs with different formatting (part of it "
+                    "was reformatted in Word)"
+                ).format(text=tag.text),
                 tag.where,
                 True,
             )
         )
     if len(tag.runs) > 1 and _proofing_inside(p, tag.runs):
-        issues.append(Issue("warning", "a spelling/grammar mark inside the tag", tag.where, True))
+        issues.append(
+            Issue("warning", _("a spelling/grammar mark inside the tag"), tag.where, True)
+        )
     if tag.text != tag.text.translate(SMART):
         issues.append(
             Issue(
                 "error",
-                f"smart quotes inside the tag {tag.text!r} (Word's "
-                "AutoCorrect); Jinja needs straight quotes",
+                _(
+                    "smart quotes inside the tag {text!r} (Word's AutoCorrect); Jinja needs "
+                    "straight quotes"
+                ).format(text=tag.text),
                 tag.where,
                 True,
             )
         )
     if re.match(r"\{%-?\s*tr\s", tag.text) and next(p.iterancestors(w("tr")), None) is None:
-        issues.append(Issue("error", "a {%tr %} tag must be in a table row", tag.where))
+        issues.append(Issue("error", _("a {%tr %} tag must be in a table row"), tag.where))
 
 
 def _proofing_inside(p: etree._Element, runs: list[etree._Element]) -> bool:
@@ -233,7 +248,13 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
                 expression = env.parse("{{ " + code + " }}").body[0].nodes[0]  # type: ignore[attr-defined]
             except jinja2.TemplateSyntaxError as exc:
                 issues.append(
-                    Issue("error", f"Jinja cannot read {tag.text!r}: {exc.message}", tag.where)
+                    Issue(
+                        "error",
+                        _("Jinja cannot read {text!r}: {message}").format(
+                            text=tag.text, message=exc.message
+                        ),
+                        tag.where,
+                    )
                 )
                 continue
             used |= _paths(expression, scope, known, tag, issues)
@@ -245,7 +266,13 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
                 tree = env.parse("{% " + code + " %}{% " + closing + " %}")
             except jinja2.TemplateSyntaxError as exc:
                 issues.append(
-                    Issue("error", f"Jinja cannot read {tag.text!r}: {exc.message}", tag.where)
+                    Issue(
+                        "error",
+                        _("Jinja cannot read {text!r}: {message}").format(
+                            text=tag.text, message=exc.message
+                        ),
+                        tag.where,
+                    )
                 )
                 stack.append((word, tag))
                 continue
@@ -260,12 +287,28 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
             stack.append((word, tag))
         elif word.startswith("end") and word[3:] in OPENERS:
             if not stack or stack[-1][0] != word[3:]:
-                expected = f"'end{stack[-1][0]}' for {stack[-1][1].text!r}" if stack else "nothing"
-                issues.append(Issue("error", f"{tag.text!r} closes {expected}", tag.where))
+                expected = (
+                    _("'end{word}' for {tag!r}").format(word=stack[-1][0], tag=stack[-1][1].text)
+                    if stack
+                    else _("nothing")
+                )
+                issues.append(
+                    Issue(
+                        "error",
+                        _("{text!r} closes {expected}").format(text=tag.text, expected=expected),
+                        tag.where,
+                    )
+                )
             else:
                 stack.pop()
         elif word in ("else", "elif") and not (stack and stack[-1][0] in ("if", "for")):
-            issues.append(Issue("error", f"{tag.text!r} outside an if or for block", tag.where))
+            issues.append(
+                Issue(
+                    "error",
+                    _("{text!r} outside an if or for block").format(text=tag.text),
+                    tag.where,
+                )
+            )
         elif word not in (
             "set",
             "else",
@@ -279,14 +322,20 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
             "extends",
         ):
             issues.append(
-                Issue("error", f"Jinja does not know the statement {tag.text!r}", tag.where)
+                Issue(
+                    "error",
+                    _("Jinja does not know the statement {text!r}").format(text=tag.text),
+                    tag.where,
+                )
             )
     for word, tag in stack:
         issues.append(
             Issue(
                 "error",
-                f"{tag.text!r} is never closed: 'end{word}' is missing "
-                "(was the paragraph holding it deleted?)",
+                _(
+                    "{text!r} is never closed: 'end{word}' is missing (was the paragraph holding "
+                    "it deleted?)"
+                ).format(text=tag.text, word=word),
                 tag.where,
             )
         )
@@ -336,9 +385,15 @@ def _check_path(path: str, known: dict, tag: Tag, issues: list[Issue]) -> set[st
     if path in known:
         return {path}
     close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = _("; did you mean {path!r}?").format(path=close[0]) if close else ""
     issues.append(
-        Issue("error", f"the record model gives no {path!r} for this kind{hint}", tag.where)
+        Issue(
+            "error",
+            _("the record model gives no {path!r} for this kind{hint}").format(
+                path=path, hint=hint
+            ),
+            tag.where,
+        )
     )
     return set()
 
@@ -411,7 +466,7 @@ def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
     try:
         parts = _story_parts(data)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
-        return [Issue("error", f"not a readable .docx ({exc})", "file")], set()
+        return [Issue("error", _("not a readable .docx ({exc})").format(exc=exc), "file")], set()
     issues: list[Issue] = []
     tags = read_tags(parts, issues)
     known = model_variables(kind)
@@ -419,7 +474,13 @@ def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
     for path, what in REQUIRED[kind]:
         if not any(u == path or u.startswith(path) for u in used):
             issues.append(
-                Issue("error", f"no {what}: the template never prints {{{{ {path} }}}}", "template")
+                Issue(
+                    "error",
+                    _("no {what}: the template never prints {{{{ {path} }}}}").format(
+                        what=_(what), path=path
+                    ),
+                    _("template"),
+                )
             )
     return issues, used
 
@@ -432,7 +493,7 @@ def repair(data: bytes) -> bytes:
             content = package.read(info)
             if STORY.match(info.filename):
                 root = etree.fromstring(content)
-                for p, _ in list(_paragraphs(info.filename, root)):
+                for p, _where in list(_paragraphs(info.filename, root)):
                     _repair_paragraph(p)
                 content = etree.tostring(
                     root, xml_declaration=True, encoding="UTF-8", standalone=True
@@ -443,7 +504,7 @@ def repair(data: bytes) -> bytes:
 
 def _repair_paragraph(p: etree._Element) -> None:
     runs = _runs(p)
-    text = "".join(t for _, t in runs)
+    text = "".join(t for _run, t in runs)
     spans = [(m.start(), m.end()) for m in TAG.finditer(text)]
     if not spans:
         return
@@ -453,7 +514,7 @@ def _repair_paragraph(p: etree._Element) -> None:
         if len(covered) > 1 and simple:
             _merge_runs(p, covered, runs, start, end)
             runs = _runs(p)
-    for run, _ in _runs(p):
+    for run, _text in _runs(p):
         for t in run.iter(w("t")):
             t.text = TAG.sub(lambda m: m.group().translate(SMART), t.text or "")
 
