@@ -61,7 +61,6 @@ _VNI_SINGLE = {
 }
 VNI_PAIR = re.compile("[aeouyôö][øùûõïâàáåãäêèéúüë]|[AEOUYÔÖ][ØÙÛÕÏÂÀÁÅÃÄÊÈÉÚÜË]")
 VNI_MARK = re.compile("[aeouyôö][øûïåäëü]|[AEOUYÔÖ][ØÛÏÅÄËÜ]")  # no Vietnamese letter reads so
-LATIN1_VIETNAMESE = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACES = re.compile("[\u00a0\u2007\u202f\t]")
@@ -86,9 +85,17 @@ MODERN_TONES = {  # old-style placement (hoà, khoẻ, thuỷ) -> modern (hòa, 
 }
 
 
+_LATIN1 = re.compile("[\xa1-\xff]")
+_FOREIGN = re.compile(
+    "[\xa1-\xbf\xc4-\xc7\xcb\xce-\xd1\xd6-\xd8\xdb\xdc\xde-\xdf\xe4-\xe7"
+    "\xeb\xee-\xf1\xf6-\xf8\xfb\xfc\xfe\xff]"
+)  # Latin-1 no Vietnamese uses
+_VIETNAMESE = re.compile("[\u1ea0-\u1ef9ăĂđĐơƠưƯĩĨũŨ]")  # letters only Vietnamese text has
+
+
 def _vietnamese(text: str) -> int:
     """How many letters only Vietnamese Unicode text has (ạ, ă, đ, ơ, ư, ế …)."""
-    return sum("\u1ea0" <= ch <= "\u1ef9" or ch in "ăĂđĐơƠưƯĩĨũŨ" for ch in text)
+    return len(_VIETNAMESE.findall(text))
 
 
 def legacy_encoding(text: str) -> str | None:
@@ -98,9 +105,9 @@ def legacy_encoding(text: str) -> str | None:
     bytes (¸ µ ¶ « ¬ …); VNI a vowel followed by a mark byte no Vietnamese letter is
     (aø, eä …). A guess needs two such signs.
     """
-    if _vietnamese(text) or not any("\xa0" < ch <= "\xff" for ch in text):
+    if not _LATIN1.search(text) or _VIETNAMESE.search(text):
         return None
-    foreign = sum("\xa0" < ch <= "\xff" and ch not in LATIN1_VIETNAMESE for ch in text)
+    foreign = len(_FOREIGN.findall(text))
     if any(ch in TCVN3_ONLY for ch in text) and foreign >= 2:
         return "tcvn3"
     if VNI_MARK.search(text) and len(VNI_PAIR.findall(text)) >= 2:
