@@ -44,6 +44,16 @@ def _run(paths: tuple[Path, ...], step, after=lambda: 0) -> None:  # type: ignor
     sys.exit(max(status, after()))
 
 
+pdf_option = click.option(
+    "--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice).")
+)
+templates_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
+)
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     help=_("""Vietnamese administrative notices from records: .docx laid out exactly as
@@ -98,12 +108,8 @@ def main() -> None:
 @click.option(
     "--kind", type=click.Choice(KINDS), help=_("Render another kind from the same record.")
 )
-@click.option("--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice)."))
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
-)
+@pdf_option
+@templates_option
 def render(
     records: tuple[Path, ...],
     output: Path,
@@ -218,12 +224,8 @@ def validate(records: tuple[Path, ...]) -> None:
     help=_("Check every document, not only the first of each template."),
 )
 @click.option("--no-check", is_flag=True, help=_("Do not check the documents."))
-@click.option("--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice)."))
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
-)
+@pdf_option
+@templates_option
 def batch(
     sources: tuple[Path, ...],
     output: Path,

@@ -247,15 +247,7 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
             try:
                 expression = env.parse("{{ " + code + " }}").body[0].nodes[0]  # type: ignore[attr-defined]
             except jinja2.TemplateSyntaxError as exc:
-                issues.append(
-                    Issue(
-                        "error",
-                        _("Jinja cannot read {text!r}: {message}").format(
-                            text=tag.text, message=exc.message
-                        ),
-                        tag.where,
-                    )
-                )
+                issues.append(_unreadable(tag, exc))
                 continue
             used |= _paths(expression, scope, known, tag, issues)
             continue
@@ -265,15 +257,7 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
                 closing = "end" + word
                 tree = env.parse("{% " + code + " %}{% " + closing + " %}")
             except jinja2.TemplateSyntaxError as exc:
-                issues.append(
-                    Issue(
-                        "error",
-                        _("Jinja cannot read {text!r}: {message}").format(
-                            text=tag.text, message=exc.message
-                        ),
-                        tag.where,
-                    )
-                )
+                issues.append(_unreadable(tag, exc))
                 stack.append((word, tag))
                 continue
             node = tree.body[0]
@@ -340,6 +324,11 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
             )
         )
     return used
+
+
+def _unreadable(tag: Tag, exc: jinja2.TemplateSyntaxError) -> Issue:
+    message = _("Jinja cannot read {text!r}: {message}")
+    return Issue("error", message.format(text=tag.text, message=exc.message), tag.where)
 
 
 def _path(node: nodes.Node, scope: dict[str, str]) -> str | None:
