@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from .errors import Problem
@@ -179,8 +180,10 @@ def modern_tones(text: str) -> str:
     return re.sub(rf"(\w?)({pairs})(?![\wđ])", fix, text, flags=0)
 
 
+@lru_cache(maxsize=8192)
 def clean_text(text: str, tones: str = "keep") -> tuple[str, list[str]]:
-    """The cleaned text and what was done to it, in words."""
+    """The cleaned text and what was done to it, in words (cached: a batch repeats its
+    shared text in every record). Do not modify the result."""
     done = []
     encoding = legacy_encoding(text)
     if encoding == "tcvn3":
