@@ -385,20 +385,19 @@ def detect_profile(lay: Layout) -> Profile | None:
         return PROFILES["nd30"]
     if PARTY_TITLE not in header:
         return None
+    hd05, hd36 = PROFILES["party-hd05"], PROFILES["party-hd36"]
     for text in header:
-        if match := RE_DATE.match(text):
+        if RE_DATE.match(text):
             day = _date_of(text)
-            if day and day < date(2026, 5, 27):
-                return PROFILES["party-hd36"]
-            return PROFILES["party-hd05"] if match else None
+            return hd36 if day and hd05.valid_from and day < hd05.valid_from else hd05
     recipients = _recipients(lay)
     if (
         recipients
         and recipients[1]
         and all(p.text.rstrip().endswith(",") for p in recipients[1][:-1])
     ):
-        return PROFILES["party-hd36"]
-    return PROFILES["party-hd05"]
+        return hd36
+    return hd05
 
 
 def _date_of(text: str) -> date | None:
