@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +322,9 @@ def run(
     progress: Callable[[Result], None] = lambda result: None,
 ) -> list[Result]:
     """Make every job's document; returns one result per job, in job order."""
+    for module in ("check", "format", "render", "validate"):  # loaded before workers fork
+        import_module(f"{__package__}.{module}")
+
     output = OutputDir(out_dir)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     results: dict[int, Result] = {}
