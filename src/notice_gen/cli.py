@@ -44,6 +44,17 @@ def _run(paths: tuple[Path, ...], step, after=lambda: 0) -> None:  # type: ignor
     sys.exit(max(status, after()))
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help=_("Folder for the documents."),
+)
+force_option = click.option(
+    "--force", is_flag=True, help=_("Overwrite documents that were edited by hand.")
+)
 pdf_option = click.option(
     "--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice).")
 )
@@ -95,15 +106,8 @@ def main() -> None:
     """)
 )
 @click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help=_("Folder for the documents, named <record name>.docx."),
-)
-@click.option("--force", is_flag=True, help=_("Overwrite documents that were edited by hand."))
+@output_option
+@force_option
 @click.option("--no-check", is_flag=True, help=_("Do not lint the documents before writing them."))
 @click.option(
     "--kind", type=click.Choice(KINDS), help=_("Render another kind from the same record.")
@@ -191,14 +195,7 @@ def validate(records: tuple[Path, ...]) -> None:
     """)
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help=_("Folder for the documents."),
-)
+@output_option
 @click.option(
     "--base",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -216,7 +213,7 @@ def validate(records: tuple[Path, ...]) -> None:
     show_default="the number of cores",
     help=_("Worker processes."),
 )
-@click.option("--force", is_flag=True, help=_("Overwrite documents that were edited by hand."))
+@force_option
 @click.option("--resume", is_flag=True, help=_("Skip what an interrupted run already finished."))
 @click.option(
     "--check-all",
