@@ -51,8 +51,8 @@ def naive(records: int, out: Path) -> float:
     from docxtpl import DocxTemplate
 
     from notice_gen import read_record
-    from notice_gen.format import context
-    from notice_gen.render import builtin_template
+    from notice_gen.docx.template import builtin_template
+    from notice_gen.pipeline.compose import context
 
     record, _ = read_record(SAMPLE)
     ctx = context(record)

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from notice_gen.pdf import soffice, to_pdf
+from notice_gen.pipeline.pdf import soffice, to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "thong-bao-ket-luan-ubnd-lam-dong.yaml"

@@ -13,8 +13,8 @@ from docx import Document
 
 from conftest import DATA
 from notice_gen import OutputError
-from notice_gen import batch as engine
 from notice_gen.cli import main
+from notice_gen.pipeline import batch as engine
 
 BASE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 

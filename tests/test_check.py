@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import DATA
-from notice_gen.check import check_file
 from notice_gen.cli import main
+from notice_gen.lint.check import check_file
 
 TNR = "Times New Roman"
 
@@ -251,7 +251,9 @@ def test_unjudgeable_documents_say_so(tmp_path):
 
 
 def test_render_refuses_a_document_that_breaks_a_rule(tmp_path, monkeypatch):
-    from notice_gen import TemplateError, profiles, render, render_file
+    from notice_gen import TemplateError, render_file
+    from notice_gen.docx import template as render
+    from notice_gen.rules import profiles
 
     upright = {**profiles.ND30.styles, "NGDate": profiles.Style(13)}  # the date line upright
     monkeypatch.setitem(profiles.PROFILES, "nd30", replace(profiles.ND30, styles=upright))

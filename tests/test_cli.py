@@ -133,8 +133,8 @@ def test_data_error_in_python_m_has_no_traceback(tmp_path):
 
 def test_prepared_template_cache_gives_the_same_document(tmp_path, monkeypatch):
     from notice_gen import read_record
-    from notice_gen.format import context
-    from notice_gen.render import Template, builtin_template
+    from notice_gen.docx.template import Template, builtin_template
+    from notice_gen.pipeline.compose import context
 
     monkeypatch.setenv("NOTICE_GEN_CACHE_DIR", str(tmp_path / "cache"))
     record, _ = read_record(SAMPLE)

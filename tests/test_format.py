@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 
 from notice_gen.errors import RecordError
-from notice_gen.format import date_words, label, number_line, recipient_lines, signer_lines
-from notice_gen.load import Source
-from notice_gen.validate import validate
+from notice_gen.pipeline.compose import (
+    date_words,
+    label,
+    number_line,
+    recipient_lines,
+    signer_lines,
+)
+from notice_gen.record.load import Source
+from notice_gen.record.validate import validate
 
 # format-rules.md §14
 RE_NUM_ND30 = r"^Số: (\d{2,}|\s+)?/[A-ZĐ][A-Za-zĐđ]*(-[A-ZĐ0-9][A-Za-zĐđ0-9]*)+$"

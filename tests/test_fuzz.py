@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA
 from notice_gen import RecordError, render_file
-from notice_gen.load import load
+from notice_gen.record.load import load
 
 FUZZ = settings(
     max_examples=60,

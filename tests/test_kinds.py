@@ -15,8 +15,8 @@ from docx import Document
 from conftest import DATA
 from docx_helpers import body_paragraphs, bold, texts
 from notice_gen import RecordError, read_record, render_file
-from notice_gen.check import check_file
 from notice_gen.cli import main
+from notice_gen.lint.check import check_file
 
 STATE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 PARTY = DATA / "thong-bao-ket-luan-dang-uy-phuong.yaml"

@@ -15,9 +15,10 @@ from docx.shared import Pt
 
 from conftest import DATA
 from docx_helpers import body_paragraphs, size
-from notice_gen import doctor, render_file
-from notice_gen.check import check_file
+from notice_gen import render_file
 from notice_gen.cli import main
+from notice_gen.docx import doctor
+from notice_gen.lint.check import check_file
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATE = TEMPLATES / "van-ban.state.docx"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import DATA
 from notice_gen import read_record, render_file
 from notice_gen.cli import main
-from notice_gen.text import clean_text, from_tcvn3, from_vni, legacy_encoding, modern_tones
+from notice_gen.record.text import clean_text, from_tcvn3, from_vni, legacy_encoding, modern_tones
 
 # The same words in the three encodings, as each looks once pasted as Unicode text.
 WORDS = [  # (Unicode, TCVN3, VNI)

@@ -21,8 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from lxml import etree
 
-from notice_gen.profiles import LAYOUTS, ND30, PARTY_HD05, Profile, mm
-from notice_gen.render import _apply_styles
+from notice_gen.docx.template import _apply_styles
+from notice_gen.rules.profiles import LAYOUTS, ND30, PARTY_HD05, Profile, mm
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
 HEADER_WIDTHS = (mm(70), mm(95))

@@ -13,8 +13,8 @@ from .errors import NoticeGenError, OutputError, Problem, RecordError, TemplateE
 from .i18n import _
 
 if TYPE_CHECKING:
-    from .check import Finding
-    from .validate import Record
+    from .lint.check import Finding
+    from .record.validate import Record
 
 __all__ = [
     "NoticeGenError",
@@ -32,17 +32,17 @@ __all__ = [
 def read_record(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
     """Load and validate a record file, as the document `kind` (default: its `kind:`);
     returns the record and its warnings."""
-    from .load import load, select_kind
-    from .profiles import KINDS
-    from .validate import validate
+    from .record.load import load, select_kind
+    from .record.validate import validate
+    from .rules.profiles import KINDS
 
     return validate(select_kind(load(Path(path)), kind, KINDS))
 
 
 def render_record(record: Record, template: Path | None = None) -> bytes:
     """The .docx bytes of `record`, through `template` or the built-in one."""
-    from .format import context
-    from .render import builtin_template, load_template
+    from .docx.template import builtin_template, load_template
+    from .pipeline.compose import context
 
     profile = record.rules
     compiled = load_template(template or builtin_template(record.kind, profile), profile)
@@ -51,7 +51,7 @@ def render_record(record: Record, template: Path | None = None) -> bytes:
 
 def check_rendered(data: bytes, record: Record, template: Path, name: str) -> list[Finding]:
     """Lint the rendered document `name`; its errors mean the template breaks a rule."""
-    from .check import check_bytes
+    from .lint.check import check_bytes
 
     findings = check_bytes(data, name, record.profile)
     errors = [f for f in findings if f.severity == "error"]
@@ -64,7 +64,7 @@ def check_rendered(data: bytes, record: Record, template: Path, name: str) -> li
 
 def template_for(record: Record, record_path: Path, folder: Path | None = None) -> Path:
     """The record's own `template:`, else one from `folder`, else the built-in one."""
-    from .render import find_template
+    from .docx.template import find_template
 
     if record.template:
         return record_path.parent / record.template
@@ -82,7 +82,7 @@ def render_file(
 ) -> tuple[Path, list[Problem | Finding]]:
     """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
     unless `check` is false; returns the document's path and the warnings."""
-    from .write import OutputDir
+    from .pipeline.write import OutputDir
 
     path = Path(path)
     record, problems = read_record(path, kind)

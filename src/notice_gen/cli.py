@@ -17,7 +17,7 @@ import click
 
 from . import NoticeGenError
 from .i18n import _, language_from, set_language
-from .profiles import KINDS, PROFILES
+from .rules.profiles import KINDS, PROFILES
 
 set_language(language_from(sys.argv, os.environ))
 
@@ -140,7 +140,7 @@ def render(
 
 def _pdf(documents: list[Path]) -> int:
     """Make the PDFs; their failures are reported and never undo a .docx."""
-    from .pdf import to_pdf
+    from .pipeline.pdf import to_pdf
 
     try:
         failed = to_pdf(documents)
@@ -236,7 +236,7 @@ def batch(
     pdf: bool,
     templates: Path | None,
 ) -> None:
-    from . import batch as engine
+    from .pipeline import batch as engine
 
     try:
         jobs = engine.jobs_from(list(sources), base)
@@ -334,8 +334,8 @@ def _summary(results: list, output: Path) -> int:
 def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
     import json
 
-    from .check import as_json as to_json
-    from .check import check_file
+    from .lint.check import as_json as to_json
+    from .lint.check import check_file
 
     findings = [f for path in documents for f in check_file(path, profile)]
     if as_json:
@@ -392,8 +392,8 @@ def new(kind: str, profile: str) -> None:
     "records", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def convert(records: tuple[Path, ...]) -> None:
-    from .text import convert_file
-    from .write import atomic_write
+    from .pipeline.write import atomic_write
+    from .record.text import convert_file
 
     for record in records:
         original = record.read_bytes()
@@ -445,7 +445,7 @@ def template() -> None:
     help=_("A folder of your own templates, which win over the built-in ones."),
 )
 def template_list(folder: Path | None) -> None:
-    from .render import available_templates
+    from .docx.template import available_templates
 
     for name, path, kinds, regime, origin in available_templates(folder):
         click.echo(f"{name:<24} {origin:<9} {regime:<6} {', '.join(kinds):<40} {path}")
@@ -458,8 +458,8 @@ def template_list(folder: Path | None) -> None:
 @click.argument("name")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 def template_export(name: str, dest: Path) -> None:
-    from .render import builtin_templates
-    from .write import atomic_write
+    from .docx.template import builtin_templates
+    from .pipeline.write import atomic_write
 
     source = builtin_templates() / (name if name.endswith(".docx") else f"{name}.docx")
     if not source.is_file():
@@ -509,8 +509,8 @@ def template_check(
 ) -> None:
     import json
 
-    from . import doctor
-    from .write import atomic_write
+    from .docx import doctor
+    from .pipeline.write import atomic_write
 
     kind = kind or doctor.kind_of(file)
     data = file.read_bytes()
@@ -540,7 +540,7 @@ def template_check(
     "--kind", type=click.Choice(KINDS), help=_("The kind it is for (default: from its name).")
 )
 def template_vars(file: Path, kind: str | None) -> None:
-    from . import doctor
+    from .docx import doctor
 
     kind = kind or doctor.kind_of(file)
     used = doctor.diagnose(file.read_bytes(), kind)[1]
@@ -576,22 +576,23 @@ def template_vars(file: Path, kind: str | None) -> None:
 def preview(
     template_file: Path, record: Path | None, output: Path, kind: str | None, profile: str | None
 ) -> None:
-    from . import doctor, render_record
-    from .pdf import to_pdf
-    from .write import atomic_write
+    from . import render_record
+    from .docx import doctor
+    from .pipeline.pdf import to_pdf
+    from .pipeline.write import atomic_write
 
     kind = kind or doctor.kind_of(template_file)
     try:
         if record is None:
-            from .load import Source, select_kind
-            from .validate import validate
+            from .record.load import Source, select_kind
+            from .record.validate import validate
 
             profile = profile or ("party-hd05" if ".party" in template_file.name else "nd30")
             regime = "state" if profile == "nd30" else "party"
             text = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
             import yaml
 
-            from .load import _TextLoader
+            from .record.load import _TextLoader
 
             data = yaml.load(text.read_text("utf-8"), Loader=_TextLoader)
             data["profile"] = profile

@@ -27,9 +27,10 @@ from typing import Any
 import jinja2
 from lxml import etree
 
-from .errors import TemplateError
-from .i18n import _
-from .profiles import (
+from ..errors import TemplateError
+from ..i18n import _
+from ..pipeline.write import atomic_write
+from ..rules.profiles import (
     FONT,
     LAYOUTS,
     PAGE_HEIGHT,
@@ -39,7 +40,6 @@ from .profiles import (
     Style,
     text_width,
 )
-from .write import atomic_write
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -89,8 +89,8 @@ def w(tag: str) -> str:
 @cache
 def builtin_templates() -> Path:
     """The folder of the built-in templates (packaged, or the source tree's)."""
-    packaged = Path(str(resources.files(__package__).joinpath("templates")))
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+    packaged = Path(str(resources.files("notice_gen").joinpath("templates")))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "templates"
 
 
 def available_templates(folder: Path | None) -> list[tuple[str, Path, list[str], str, str]]:

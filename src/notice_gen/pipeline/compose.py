@@ -17,8 +17,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
-from .profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
-from .validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
+from ..record.validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
+from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
 
 DEFAULT_NUMBERING = ("1.", "a)", "-")
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -277,7 +277,9 @@ def intro_from(meeting: Meeting | None) -> list[str]:
 
 @cache
 def _metrics() -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath("metrics.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("notice_gen.rules").joinpath("metrics.json").read_text("utf-8")
+    )
 
 
 def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> int:

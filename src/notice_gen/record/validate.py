@@ -21,10 +21,10 @@ from pydantic import (
     ValidationError,
 )
 
-from .errors import Problem, RecordError
-from .i18n import N_, _
+from ..errors import Problem, RecordError
+from ..i18n import N_, _
+from ..rules.profiles import KINDS, PROFILES, Profile
 from .load import KeyPath, Source
-from .profiles import KINDS, PROFILES, Profile
 from .text import hygiene
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .format import width
-from .i18n import N_, _
-from .profiles import PROFILES, Profile
-from .text import legacy_encoding
+from ..i18n import N_, _
+from ..pipeline.compose import width
+from ..record.text import legacy_encoding
+from ..rules.profiles import PROFILES, Profile
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {

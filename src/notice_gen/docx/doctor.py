@@ -21,7 +21,7 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from .i18n import N_, _
+from ..i18n import N_, _
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -417,13 +417,13 @@ def sample_context(kind: str, regime: str) -> dict[str, Any]:
 
     import yaml
 
-    from .format import context
-    from .load import Source, _TextLoader, select_kind
-    from .profiles import KINDS
-    from .validate import validate
+    from ..pipeline.compose import context
+    from ..record.load import Source, _TextLoader, select_kind
+    from ..record.validate import validate
+    from ..rules.profiles import KINDS
 
     text = (
-        resources.files(__package__)
+        resources.files("notice_gen")
         .joinpath("starters", f"meeting.{regime}.yaml")
         .read_text("utf-8")
     )
@@ -444,7 +444,7 @@ def _story_parts(data: bytes) -> dict[str, etree._Element]:
 
 def kind_of(path: Path) -> str:
     """The kind a template file is for, from its name (`van-ban.state.docx` …)."""
-    from .profiles import KINDS
+    from ..rules.profiles import KINDS
 
     first = path.name.split(".")[0]
     return first if first in KINDS else KIND_OF_LAYOUT.get(first, "thong-bao-ket-luan")

@@ -21,10 +21,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from .errors import NoticeGenError, OutputError, Problem, RecordError
-from .i18n import _
-from .load import SUFFIXES, KeyPath, Source, _merge, load, read, select_kind
-from .profiles import KINDS
+from ..errors import NoticeGenError, OutputError, Problem, RecordError
+from ..i18n import _
+from ..record.load import SUFFIXES, KeyPath, Source, _merge, load, read, select_kind
+from ..rules.profiles import KINDS
 from .write import OutputDir, atomic_write, put
 
 RUN_MANIFEST = "manifest"
@@ -282,8 +282,8 @@ _checked: set[tuple[str, str]] = set()
 
 def produce(job: Job, settings: Settings) -> Result:
     """Load, validate, render, check and write one document."""
-    from . import check_rendered, render_record, template_for
-    from .validate import validate
+    from .. import check_rendered, render_record, template_for
+    from ..record.validate import validate
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
@@ -322,8 +322,8 @@ def run(
     progress: Callable[[Result], None] = lambda result: None,
 ) -> list[Result]:
     """Make every job's document; returns one result per job, in job order."""
-    for module in ("check", "format", "render", "validate"):  # loaded before workers fork
-        import_module(f"{__package__}.{module}")
+    for module in ("lint.check", "pipeline.compose", "docx.template", "record.validate"):
+        import_module(f"notice_gen.{module}")  # loaded before workers fork
 
     output = OutputDir(out_dir)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None

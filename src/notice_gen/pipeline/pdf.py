@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import NoticeGenError
-from .i18n import _
+from ..errors import NoticeGenError
+from ..i18n import _
 
 CHUNK = 100  # documents per soffice run
 SECONDS_PER_DOCUMENT = 10

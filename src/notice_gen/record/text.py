@@ -14,8 +14,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from .errors import Problem
-from .i18n import _
+from ..errors import Problem
+from ..i18n import _
 from .load import KeyPath, Source
 
 # TCVN3 (ABC): one byte for each lower-case letter with its marks, capitals for the

@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
-from .i18n import _
+from ..errors import OutputError
+from ..i18n import _
 
 MANIFEST = ".notice-gen.json"
 

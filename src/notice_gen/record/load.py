@@ -24,8 +24,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .errors import Problem, RecordError
-from .i18n import _
+from ..errors import Problem, RecordError
+from ..i18n import _
 
 KeyPath = tuple[str | int, ...]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}

@@ -1,0 +1,1 @@
+"""`notice-gen check`: the rule table of format-rules.md §14 applied to a .docx."""

@@ -1,0 +1,1 @@
+"""From record to written document: compose, render, check, write; batches and PDF."""

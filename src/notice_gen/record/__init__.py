@@ -1,0 +1,1 @@
+"""The record format: reading, cleaning and validating records."""

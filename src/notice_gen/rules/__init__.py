@@ -1,0 +1,1 @@
+"""The rulebooks: every number, pattern and wording a profile decides."""
