@@ -22,9 +22,8 @@ from jinja2 import nodes
 from lxml import etree
 
 from ..i18n import N_, _
+from .ns import XML_SPACE, story_parts, w
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 OPENERS = {
     "for": "endfor",
@@ -44,10 +43,6 @@ REQUIRED = {  # kind -> (variable path, what a document lacks without it)
     "giay-moi": [("signer.name", N_("the signature block")), ("recipients", "Nơi nhận")],
     "bien-ban": [("minutes_signers", N_("the signatures")), ("recipients", "Nơi nhận")],
 }
-
-
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 @dataclass(frozen=True)
@@ -437,9 +432,9 @@ def sample_context(kind: str, regime: str) -> dict[str, Any]:
 
 def _story_parts(data: bytes) -> dict[str, etree._Element]:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = sorted(n for n in package.namelist() if STORY.match(n))
-        names.sort(key=lambda n: n != "word/document.xml")
-        return {n: etree.fromstring(package.read(n)) for n in names}
+        names = set(package.namelist())
+        stories = [n for n in story_parts(package.read("[Content_Types].xml")) if n in names]
+        return {n: etree.fromstring(package.read(n)) for n in stories}
 
 
 def kind_of(path: Path) -> str:
@@ -478,9 +473,10 @@ def repair(data: bytes) -> bytes:
     """A copy whose tags each sit in one run, with straight quotes and no proofing marks."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(out, "w") as copy:
+        stories = story_parts(package.read("[Content_Types].xml"))
         for info in package.infolist():
             content = package.read(info)
-            if STORY.match(info.filename):
+            if info.filename in stories:
                 root = etree.fromstring(content)
                 for p, _where in list(_paragraphs(info.filename, root)):
                     _repair_paragraph(p)
@@ -522,14 +518,14 @@ def _merge_runs(p, covered, runs, start, end) -> None:  # type: ignore[no-untype
     tag = "".join(t for r, t in runs if r in covered)[start - offsets[id(first)] :]
     tag = tag[: end - start]
     first_t.text = head + tag
-    first_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    first_t.set(XML_SPACE, "preserve")
     children = list(p)
     for element in children[children.index(first) + 1 : children.index(last) + 1]:
         if element.tag == w("proofErr") or element in covered[1:-1]:
             p.remove(element)
     if tail:
         last.find(w("t")).text = tail
-        last.find(w("t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        last.find(w("t")).set(XML_SPACE, "preserve")
     else:
         p.remove(last)
 

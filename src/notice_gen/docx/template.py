@@ -40,16 +40,8 @@ from ..rules.profiles import (
     Style,
     text_width,
 )
+from .ns import NS, STORY_TYPES, story_parts, w
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
-STORY_TYPES = (
-    "document.main+xml",
-    "header+xml",
-    "footer+xml",
-    "footnotes+xml",
-    "endnotes+xml",
-)
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
     "NGRuleIssuer": "issuer",
     "NGRuleMotto": "motto",
@@ -80,10 +72,6 @@ SECT_ORDER = """
     lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter
     docGrid printerSettings sectPrChange
 """.split()
-
-
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 @cache
@@ -283,18 +271,12 @@ def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
 def _story_parts(members: dict[str, bytes], path: Path) -> dict[str, str]:
     """Part name -> content type suffix, for the parts that carry text."""
     try:
-        types = etree.fromstring(members["[Content_Types].xml"])
+        out = story_parts(members["[Content_Types].xml"])
     except (KeyError, etree.XMLSyntaxError):
         raise TemplateError(
             _("{path}: [Content_Types].xml is missing or broken").format(path=path)
         ) from None
-    out = {}
-    for override in types:
-        content_type = override.get("ContentType", "")
-        kind = next((t for t in STORY_TYPES if content_type.endswith(f".{t}")), None)
-        if kind and override.get("PartName"):
-            out[override.get("PartName").lstrip("/")] = kind
-    if "document.main+xml" not in out.values():
+    if STORY_TYPES[0] not in out.values():
         raise TemplateError(
             _("{path}: no main document part; is this a Word document?").format(path=path)
         )

@@ -6,19 +6,20 @@ lengths of the drawn lines are all decided here; templates only place them.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
-from ..record.validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
+from ..record.validate import Meeting, Person, Point, Record
+from ..rules.bounds import RULE_UNDER
+from ..rules.metrics import width
 from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
+from ..rules.wording import archive_body, authority_marker, bare
 
 DEFAULT_NUMBERING = ("1.", "a)", "-")
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -275,22 +276,6 @@ def intro_from(meeting: Meeting | None) -> list[str]:
     return [" ".join(parts)]
 
 
-@cache
-def _metrics() -> dict[str, Any]:
-    return json.loads(
-        resources.files("notice_gen.rules").joinpath("metrics.json").read_text("utf-8")
-    )
-
-
-def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> int:
-    """Printed width of `text` in Times New Roman, in twips."""
-    metrics = _metrics()
-    table = metrics[("bold" if bold else "") + ("italic" if italic else "") or "regular"]
-    fallback = table["n"]
-    units = sum(table.get(ch, fallback) for ch in text)
-    return round(units / metrics["units_per_em"] * size * 20)
-
-
 def rule_lengths(record: Record) -> dict[str, int]:
     """Lengths (twips) of the drawn lines: State 1/3-1/2 under the issuer and the
     subject and the full Tiêu ngữ; Party the full title ĐẢNG CỘNG SẢN VIỆT NAM."""
@@ -306,10 +291,11 @@ def rule_lengths(record: Record) -> dict[str, int]:
         ),
         text_width(rules),
     )
+    share = sum(RULE_UNDER) / 2  # the middle of the rulebook's 1/3-1/2
     return {
-        "issuer": round(issuer * 5 / 12),
+        "issuer": round(issuer * share),
         "motto": width(rules.header_lines["motto"], styles["NGMotto"].size, bold=True),
-        "subject": round(subject * 5 / 12),
+        "subject": round(subject * share),
     }
 
 

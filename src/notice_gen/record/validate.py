@@ -24,6 +24,7 @@ from pydantic import (
 from ..errors import Problem, RecordError
 from ..i18n import N_, _
 from ..rules.profiles import KINDS, PROFILES, Profile
+from ..rules.wording import COMMITTEE, archive_body, authority_marker, bare
 from .load import KeyPath, Source
 from .text import hygiene
 
@@ -314,11 +315,6 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
     return problems, warnings
 
 
-def bare(item: str) -> str:
-    """A Nơi nhận entry without the leading dash and the trailing punctuation."""
-    return re.sub(r"[;,.\s]+$", "", re.sub(r"^[-–+•]\s*", "", item.strip()))
-
-
 def _wording(record: Record, source: Source) -> list[Problem]:
     """Nơi nhận lines need words: the profile adds the dash and the punctuation."""
     problems = [
@@ -331,17 +327,6 @@ def _wording(record: Record, source: Source) -> list[Problem]:
         message = _("needs who keeps the copy, e.g. {example}").format(example=example)
         problems.append(source.problem(("archive",), message))
     return problems
-
-
-def archive_body(archive: str, rules: Profile) -> str:
-    """What follows `Lưu` on the archive line: State `VT` first (`VT, TH`), Party the body."""
-    body = bare(archive)
-    if body.startswith(rules.archive_prefix):
-        body = bare(body[len(rules.archive_prefix) :].lstrip(" :"))
-    if rules.regime == "state":
-        rest = re.sub(r"^VT\b[,\s]*", "", body)
-        return f"VT, {rest}" if rest else "VT"
-    return body
 
 
 def _capitals(record: Record, source: Source) -> list[Problem]:
@@ -368,7 +353,7 @@ def _capitals(record: Record, source: Source) -> list[Problem]:
     if (
         record.rules.regime == "party"
         and record.signer
-        and re.search(r"TỈNH (ỦY|UỶ)|HUYỆN (ỦY|UỶ)|ĐẢNG (ỦY|UỶ)", record.signer.position)
+        and COMMITTEE.search(record.signer.position)
     ):
         problems.append(
             source.problem(
@@ -418,11 +403,3 @@ def _kind_requirements(source: Source) -> list[Problem]:
             message = _("required key is missing ({what}, for {kind})")
             problems.append(source.problem(key, message.format(what=_(what), kind=kind)))
     return problems
-
-
-def authority_marker(value: str, profile: Profile) -> str | None:
-    """The profile's spelling of a signing-authority marker, or None if not its own."""
-    for marker in profile.markers:
-        if value in (marker, marker.rstrip(".")):
-            return marker
-    return None

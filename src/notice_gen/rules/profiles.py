@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-MM = 1440 / 25.4  # twips per millimetre
-
-
-def mm(value: float) -> int:
-    """Millimetres to twips."""
-    return round(value * MM)
+from ..docx.ns import mm
+from . import bounds
+from .bounds import Bounds
+from .wording import NATIONAL_LINES, PARTY_LINES
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,7 @@ class Profile:
     margins: tuple[int, int, int, int]  # top, bottom, left, right (twips)
     header_distance: int  # twips from the top edge to the page number
     styles: dict[str, Style]
+    bounds: Bounds  # what the linter accepts
     header_lines: dict[str, str] = field(default_factory=dict)  # fixed header texts
     minutes_signers: tuple[str, str] = ("THƯ KÝ", "CHỦ TỌA")  # Biên bản: left, right
     valid_from: date | None = None
@@ -111,12 +110,6 @@ _PARTY_STYLES = {  # HD 05 Phụ lục 2 (HD 36 the same but for the body line s
     "NGPageNumber": Style(14),
 }
 
-_NATIONAL = {
-    "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "motto": "Độc lập - Tự do - Hạnh phúc",
-}
-_PARTY = {"party_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "org_separator": "*", "title_separator": "-----"}
-
 ND30 = Profile(
     name="nd30",
     regime="state",
@@ -130,7 +123,8 @@ ND30 = Profile(
     margins=(mm(20), mm(20), mm(30), mm(15)),
     header_distance=mm(10),
     styles=_STATE_STYLES,
-    header_lines=_NATIONAL,
+    bounds=bounds.STATE,
+    header_lines=NATIONAL_LINES,
 )
 
 PARTY_HD05 = Profile(
@@ -146,7 +140,8 @@ PARTY_HD05 = Profile(
     margins=(mm(20), mm(20), mm(30), mm(15)),
     header_distance=mm(10),
     styles=_PARTY_STYLES,
-    header_lines=_PARTY,
+    bounds=bounds.PARTY_HD05,
+    header_lines=PARTY_LINES,
     minutes_signers=("NGƯỜI GHI BIÊN BẢN", "CHỦ TRÌ HỘI NGHỊ"),
     valid_from=date(2026, 5, 27),
 )
@@ -164,7 +159,8 @@ PARTY_HD36 = Profile(
     margins=PARTY_HD05.margins,
     header_distance=PARTY_HD05.header_distance,
     styles=_PARTY_STYLES,  # exact 18 pt body spacing satisfies "at least 18 pt"
-    header_lines=_PARTY,
+    bounds=bounds.PARTY_HD36,
+    header_lines=PARTY_LINES,
     minutes_signers=PARTY_HD05.minutes_signers,
     valid_until=date(2026, 5, 26),
 )

@@ -1,0 +1,143 @@
+"""Rules of the closing blocks: Nơi nhận and the signatures (RECIP, SIGN)."""
+
+from __future__ import annotations
+
+from ..i18n import _
+from ..rules.profiles import PROFILES
+from ..rules.wording import ARCHIVE, COMMITTEE, ITEM_DASH, MINUTES, RECIPIENTS_LABEL
+from .context import Context
+from .findings import points, span
+
+
+def recipients(c: Context) -> None:
+    found = c.recipients()
+    if found is None:
+        c.error("RECIP", _("no 'Nơi nhận:' block"), _("document"))
+        return
+    label, items, _beside = found
+    size = max(label.sizes(), default=0)
+    low, high = c.bounds.sizes["NGRecipientsLabel"]
+    wrong_label = label.text.strip() != RECIPIENTS_LABEL or not low <= size <= high
+    if c.party:
+        if wrong_label or not label.all("underline") or label.any("bold") or label.any("italic"):
+            message = _("'Nơi nhận:' is 14 pt, underlined, upright, not bold")
+            c.error("RECIP", message, label.where)
+    elif wrong_label or not (label.all("bold") and label.all("italic")):
+        c.error("RECIP", _("'Nơi nhận:' is 12 pt bold italic"), label.where)
+    if not items:
+        c.error("RECIP", _("no recipients under 'Nơi nhận:'"), label.where)
+        return
+    separator = c.profile.separator
+    for p in items[:-1]:
+        text = p.text.strip()
+        if not text.startswith(ITEM_DASH):
+            c.error("RECIP", _("each recipient starts with '- '"), p.where)
+        if not text.endswith(separator):
+            message = _("each recipient but the last ends with '{separator}' under {name}")
+            c.error("RECIP", message.format(separator=separator, name=c.profile.name), p.where)
+    accepted = c.bounds.sizes["NGRecipient"]
+    for p in items:
+        if p.sizes() and not accepted[0] <= max(p.sizes()) <= accepted[1]:
+            message = _("recipients are {size} pt, not {value}")
+            c.error(
+                "RECIP",
+                message.format(size=span(accepted).removesuffix(" pt"), value=points(p.sizes())),
+                p.where,
+            )
+    last = items[-1].text.strip()
+    if not ARCHIVE[c.profile.regime].match(last):
+        message = (
+            _("the last line is '- Lưu <body>.' (no colon, no VT)")
+            if c.party
+            else _("the last line is '- Lưu: VT, <unit>.'")
+        )
+        c.error("RECIP", message, items[-1].where)
+
+
+def signature(c: Context) -> None:
+    if c.kind() == MINUTES:
+        _minutes_signatures(c)
+        return
+    found = c.recipients()
+    cell = found[2] if found else None
+    if cell is None:
+        message = _("no signature block found beside 'Nơi nhận:'")
+        c.add("SIGN", "unjudged", message, _("document"))
+        return
+    lines = [p for p in cell.paras if p.text.strip()]
+    if len(lines) < 2:
+        message = _("the signature block needs a position and a name")
+        c.error("SIGN", message, _("signature cell"))
+        return
+    name, above = lines[-1], lines[:-1]
+    markers = c.profile.markers
+    others = {m for p in PROFILES.values() for m in p.markers} - set(markers)
+    authority = [p for p in above if p.text.strip().split(" ")[0] in markers]
+    for p in above:
+        first = p.text.strip().split(" ")[0]
+        if first in others:
+            message = _("'{first}' belongs to the other regime; use {value}")
+            c.error("SIGN", message.format(first=first, value=", ".join(markers)), p.where)
+    accepted = c.bounds.sizes["NGAuthority"]
+    for p in above:
+        if p.text != p.text.upper():
+            c.error("SIGN", _("authority and position lines are in capitals"), p.where)
+        if p.sizes() and not accepted[0] <= max(p.sizes()) <= accepted[1]:
+            message = _("size {value}, expected {value2}")
+            c.error("SIGN", message.format(value=points(p.sizes()), value2=span(accepted)), p.where)
+        must_bold = p in authority or not c.party
+        if must_bold and not p.all("bold"):
+            message = (
+                _("the authority line is bold")
+                if p in authority
+                else _("the position line is bold")
+            )
+            c.error("SIGN", message, p.where)
+        if not must_bold and p.any("bold"):
+            c.error("SIGN", _("under the Party rules the position line is not bold"), p.where)
+        if c.party and p not in authority and COMMITTEE.search(p.text):
+            c.error("SIGN", _("the position line does not repeat the body's name"), p.where)
+        if c.party and p.text.startswith("K/T BÍ THƯ"):
+            message = _("a committee's deputy signs T/M …, not K/T BÍ THƯ")
+            c.add("SIGN", "warning", message, p.where)
+    accepted = c.bounds.sizes["NGSignerName"]
+    if not name.all("bold") or (
+        name.sizes() and not accepted[0] <= max(name.sizes()) <= accepted[1]
+    ):
+        message = _("the signer's name is bold, {size}")
+        c.error("SIGN", message.format(size=span(accepted)), name.where)
+
+
+def _minutes_signatures(c: Context) -> None:
+    """Biên bản: two columns, secretary and chair, each a title and a name."""
+    table = next(
+        (
+            t
+            for t in c.lay.tables[1:]
+            if len(t[0]) == 2 and all(any(p.text.strip() for p in cell.paras) for cell in t[0])
+        ),
+        None,
+    )
+    if table is None:
+        message = _("minutes are signed in two columns (secretary | chair)")
+        c.error("SIGN", message, _("document"))
+        return
+    for cell in table[0]:
+        lines = [p for p in cell.paras if p.text.strip()]
+        if len(lines) < 2:
+            c.error(
+                "SIGN",
+                _("each signature column needs a title and a name"),
+                lines[0].where if lines else _("signature table"),
+            )
+            continue
+        heading, name = lines[0], lines[-1]
+        if heading.text != heading.text.upper():
+            c.error("SIGN", _("the signing title is in capitals"), heading.where)
+        if not c.party and not heading.all("bold"):
+            c.error("SIGN", _("the signing title is bold"), heading.where)
+        if c.party and heading.any("bold"):
+            message = _("under the Party rules the title line is not bold")
+            c.error("SIGN", message, heading.where)
+        if not name.all("bold"):
+            c.error("SIGN", _("the signer's name is bold"), name.where)

@@ -1,0 +1,78 @@
+"""Fixed texts, patterns and punctuation the rulebooks prescribe, and the helpers
+that bring a clerk's wording into that form."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .profiles import Profile
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+PARTY_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
+NATIONAL_LINES = {"national_title": QUOC_HIEU, "motto": TIEU_NGU}
+PARTY_LINES = {"party_title": PARTY_TITLE, "org_separator": "*", "title_separator": "-----"}
+ORG_SEPARATOR = PARTY_LINES["org_separator"]  # the centred star under a Party issuer
+TITLE_SEPARATOR = PARTY_LINES["title_separator"]  # the hyphens under a Party subject
+RECIPIENTS_LABEL = "Nơi nhận:"
+ITEM_DASH = "- "  # each Nơi nhận item starts with it
+
+DOC_TYPE_NAMES = (  # type names that open the title block of a "văn bản có tên loại"
+    "THÔNG BÁO",
+    "BIÊN BẢN",
+    "GIẤY MỜI",
+    "BÁO CÁO",
+    "QUYẾT ĐỊNH",
+    "KẾ HOẠCH",
+    "TỜ TRÌNH",
+    "KẾT LUẬN",
+    "CHỈ THỊ",
+    "NGHỊ QUYẾT",
+    "HƯỚNG DẪN",
+    "CHƯƠNG TRÌNH",
+)
+MINUTES = DOC_TYPE_NAMES[1]
+
+CODE = r"[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ][A-ZĐa-z0-9]*)*"  # an issuer's code: UBND, VPTU, SNV-TH
+NUMBER = {  # the number line, by regime (number padded below 10, or blank for hand filling)
+    "state": re.compile(r"^Số: (\d{2,}|\s+)?/[A-ZĐ][A-Za-zĐđ]*(-[A-ZĐ0-9][A-Za-zĐđ0-9]*)+$"),
+    "party": re.compile(rf"^Số (\d{{2,}}|\s*)-[A-ZĐ][A-Za-zĐđ]*/{CODE}$"),
+}
+DATE = re.compile(r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm (\d{4})$")
+DATE_DRAFT = re.compile(r"^\S.*, ngày\s+tháng\s+năm( \d{4})?$")  # left blank for hand filling
+DATE_PARTS = re.compile(r", ngày\s*(\d*)\s*tháng\s*(\d*)\s*năm\s*(\d*)\s*$")
+ARCHIVE = {  # the last Nơi nhận line, by regime
+    "state": re.compile(r"^- Lưu: VT(, .+)?\.$"),
+    "party": re.compile(r"^- Lưu (?!.*Lưu:).*\.$"),
+}
+CV_SUBJECT = re.compile(r"^(V/v|về)\s")  # the trích yếu of a công văn, under its number
+COMMITTEE = re.compile(r"TỈNH (ỦY|UỶ)|HUYỆN (ỦY|UỶ)|ĐẢNG (ỦY|UỶ)")  # a Party body's name
+PROVINCE_PARENT = re.compile(r"ĐẢNG BỘ TỈNH")
+PROVINCE_COMMITTEE = re.compile(r"TỈNH (ỦY|UỶ)")
+LEGACY_FONT = re.compile(r"^(\.Vn|VNI[- ])", re.I)  # TCVN3 and VNI fonts: not Unicode
+
+
+def bare(item: str) -> str:
+    """A Nơi nhận entry without the leading dash and the trailing punctuation."""
+    return re.sub(r"[;,.\s]+$", "", re.sub(r"^[-–+•]\s*", "", item.strip()))
+
+
+def archive_body(archive: str, rules: Profile) -> str:
+    """What follows `Lưu` on the archive line: State `VT` first (`VT, TH`), Party the body."""
+    body = bare(archive)
+    if body.startswith(rules.archive_prefix):
+        body = bare(body[len(rules.archive_prefix) :].lstrip(" :"))
+    if rules.regime == "state":
+        rest = re.sub(r"^VT\b[,\s]*", "", body)
+        return f"VT, {rest}" if rest else "VT"
+    return body
+
+
+def authority_marker(value: str, profile: Profile) -> str | None:
+    """The profile's spelling of a signing-authority marker, or None if not its own."""
+    for marker in profile.markers:
+        if value in (marker, marker.rstrip(".")):
+            return marker
+    return None
