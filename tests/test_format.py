@@ -18,12 +18,7 @@ from notice_gen.pipeline.compose import (
 )
 from notice_gen.record.load import Source
 from notice_gen.record.validate import validate
-
-# format-rules.md §14
-RE_NUM_ND30 = r"^Số: (\d{2,}|\s+)?/[A-ZĐ][A-Za-zĐđ]*(-[A-ZĐ0-9][A-Za-zĐđ0-9]*)+$"
-RE_NUM_PARTY = r"^Số (\d{2,}|\s*)-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ][A-ZĐa-z0-9]*)*$"
-RE_DATE = r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm \d{4}$"
-RE_DATE_DRAFT = r"^\S.*, ngày\s+tháng\s+năm( \d{4})?$"
+from notice_gen.rules.wording import DATE, DATE_DRAFT, NUMBER
 
 
 def record(profile: str = "nd30", **changes):
@@ -58,13 +53,13 @@ def test_number_line(profile, number, code, expected):
     rec = record(profile, number=number, issuer={"name": "X", "code": code})
     line = number_line(rec)
     assert line == expected
-    assert re.match(RE_NUM_ND30 if profile == "nd30" else RE_NUM_PARTY, line)
+    assert NUMBER["state" if profile == "nd30" else "party"].match(line)
 
 
 def test_blank_number_is_left_for_hand_filling():
     state, party = number_line(record("nd30")), number_line(record("party-hd05"))
-    assert re.fullmatch(r"Số:\s{4,}/TB-VP", state) and re.match(RE_NUM_ND30, state)
-    assert re.fullmatch(r"Số\s{4,}-TB/TU", party) and re.match(RE_NUM_PARTY, party)
+    assert re.fullmatch(r"Số:\s{4,}/TB-VP", state) and NUMBER["state"].match(state)
+    assert re.fullmatch(r"Số\s{4,}-TB/TU", party) and NUMBER["party"].match(party)
 
 
 @pytest.mark.parametrize(
@@ -81,13 +76,13 @@ def test_blank_number_is_left_for_hand_filling():
 def test_date_words_pad_days_below_10_and_months_1_2_only(day, expected):
     words = date_words(day)
     assert words == expected
-    assert re.match(RE_DATE, f"Hà Nội, {words}")
+    assert DATE.match(f"Hà Nội, {words}")
 
 
 def test_undated_line_keeps_blanks():
-    assert re.match(RE_DATE_DRAFT, f"Phan Thiết, {date_words(None, 2014)}")
+    assert DATE_DRAFT.match(f"Phan Thiết, {date_words(None, 2014)}")
     assert date_words(None, 2014).endswith("năm 2014")
-    assert re.match(RE_DATE_DRAFT, f"Phan Thiết, {date_words(None)}")
+    assert DATE_DRAFT.match(f"Phan Thiết, {date_words(None)}")
 
 
 @pytest.mark.parametrize(
