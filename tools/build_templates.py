@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from lxml import etree
 
-from notice_gen.docx.template import _apply_styles
+from notice_gen.docx.template import apply_styles
 from notice_gen.rules.profiles import LAYOUTS, ND30, PARTY_HD05, Profile, mm
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
@@ -270,7 +270,7 @@ def _restyle(data: bytes, profile: Profile) -> bytes:
                 continue
             content = src.read(info)
             if info.filename == "word/styles.xml":
-                content = _apply_styles(_trim_styles(content, used), profile)
+                content = apply_styles(_trim_styles(content, used), profile)
             elif info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
                 content = _drop_references(content)
             dst.writestr(info, content, zipfile.ZIP_DEFLATED)

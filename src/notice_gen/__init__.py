@@ -1,20 +1,24 @@
 """notice-gen: Vietnamese administrative notices from structured records.
 
-The pipeline is load -> validate -> format -> render -> write; this module joins
-the stages. Heavy imports wait until a record is rendered, so the CLI starts fast.
+The pipeline is load -> validate -> compose -> render -> check -> write
+(`notice_gen.pipeline.document`). Its functions are imported from here on first
+use, so the command line starts fast.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import NoticeGenError, OutputError, Problem, RecordError, TemplateError
-from .i18n import _
 
 if TYPE_CHECKING:
-    from .lint.check import Finding
-    from .record.validate import Record
+    from .pipeline.document import (
+        check_rendered,
+        read_record,
+        render_file,
+        render_record,
+        template_for,
+    )
 
 __all__ = [
     "NoticeGenError",
@@ -26,72 +30,14 @@ __all__ = [
     "read_record",
     "render_file",
     "render_record",
+    "template_for",
 ]
+_LAZY = {"check_rendered", "read_record", "render_file", "render_record", "template_for"}
 
 
-def read_record(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
-    """Load and validate a record file, as the document `kind` (default: its `kind:`);
-    returns the record and its warnings."""
-    from .record.load import load, select_kind
-    from .record.validate import validate
-    from .rules.profiles import KINDS
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from .pipeline import document
 
-    return validate(select_kind(load(Path(path)), kind, KINDS))
-
-
-def render_record(record: Record, template: Path | None = None) -> bytes:
-    """The .docx bytes of `record`, through `template` or the built-in one."""
-    from .docx.template import builtin_template, load_template
-    from .pipeline.compose import context
-
-    profile = record.rules
-    compiled = load_template(template or builtin_template(record.kind, profile), profile)
-    return compiled.render(context(record))
-
-
-def check_rendered(data: bytes, record: Record, template: Path, name: str) -> list[Finding]:
-    """Lint the rendered document `name`; its errors mean the template breaks a rule."""
-    from .lint.check import check_bytes
-
-    findings = check_bytes(data, name, record.profile)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
-        message = _("{template}: the rendered document breaks {profile}:\n{lines}")
-        raise TemplateError(message.format(template=template, profile=record.profile, lines=lines))
-    return [f for f in findings if f.severity == "warning"]
-
-
-def template_for(record: Record, record_path: Path, folder: Path | None = None) -> Path:
-    """The record's own `template:`, else one from `folder`, else the built-in one."""
-    from .docx.template import find_template
-
-    if record.template:
-        return record_path.parent / record.template
-    return find_template(record.kind, record.rules, folder)
-
-
-def render_file(
-    path: Path,
-    out_dir: Path,
-    *,
-    force: bool = False,
-    check: bool = True,
-    kind: str | None = None,
-    templates: Path | None = None,
-) -> tuple[Path, list[Problem | Finding]]:
-    """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
-    unless `check` is false; returns the document's path and the warnings."""
-    from .pipeline.write import OutputDir
-
-    path = Path(path)
-    record, problems = read_record(path, kind)
-    warnings: list[Problem | Finding] = list(problems)
-    template = template_for(record, path, templates)
-    data = render_record(record, template)
-    name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
-    if check:
-        warnings += check_rendered(data, record, template, name)
-    output = OutputDir(out_dir)
-    output.write(name, data, path, force=force)
-    return output.path / name, warnings
+        return getattr(document, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

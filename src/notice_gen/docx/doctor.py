@@ -408,23 +408,12 @@ def model_variables(kind: str) -> dict[str, Any]:
 
 def sample_context(kind: str, regime: str) -> dict[str, Any]:
     """The ready values of the starter record of `kind`: what a template may print."""
-    from importlib import resources
-
-    import yaml
-
     from ..pipeline.compose import context
-    from ..record.load import Source, _TextLoader, select_kind
+    from ..record.starters import sample
     from ..record.validate import validate
-    from ..rules.profiles import KINDS
 
-    text = (
-        resources.files("notice_gen")
-        .joinpath("starters", f"meeting.{regime}.yaml")
-        .read_text("utf-8")
-    )
-    data = yaml.load(text, Loader=_TextLoader)
-    source = select_kind(Source(Path("starter.yaml"), data), kind, KINDS)
-    return context(validate(source)[0])
+    profile = "nd30" if regime == "state" else "party-hd05"
+    return context(validate(sample(kind, profile))[0])
 
 
 # -- the whole check ----------------------------------------------------------

@@ -258,7 +258,7 @@ def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
     parts: Prepared = []
     for name, data in members.items():
         if name == "word/styles.xml":
-            data = _apply_styles(data, profile)
+            data = apply_styles(data, profile)
         if name in stories:
             xml = data.decode("utf-8")
             if stories[name] == "document.main+xml":
@@ -330,7 +330,7 @@ def _paragraph_properties(ppr: etree._Element, style: Style) -> None:
         _set(ppr, "jc", PPR_ORDER, val=style.align)
 
 
-def _apply_styles(data: bytes, profile: Profile) -> bytes:
+def apply_styles(data: bytes, profile: Profile) -> bytes:
     """Write the profile's fonts, sizes, weights and spacing into styles.xml."""
     root = etree.fromstring(data)
     defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import NoticeGenError, OutputError, Problem, RecordError
 from ..i18n import _
-from ..record.load import SUFFIXES, KeyPath, Source, _merge, load, read, select_kind
+from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
 from ..rules.profiles import KINDS
 from .write import OutputDir, atomic_write, put
 
@@ -113,7 +113,7 @@ def _multi_jobs(source: Source, base: Path | None, stem: str) -> list[Job]:
             record = {}
         below = Source(source.path, defaults, _shift(source.positions, ("defaults",)))
         over = Source(source.path, record, _shift(source.positions, ("records", i)))
-        merged = _merge(below, over)
+        merged = merge(below, over)
         positions = {k: (str(f), n) for k, (f, n) in merged.positions.items()}
         jobs.append(
             Job(
@@ -257,7 +257,7 @@ def _source(job: Job) -> Source:
         positions = {k: (Path(f), n) for k, (f, n) in job.positions.items()}
         source = Source(Path(job.source), job.data or {}, positions)
     if job.base:
-        source = _merge(load(Path(job.base)), source)
+        source = merge(load(Path(job.base)), source)
     return select_kind(source, None, KINDS)
 
 
@@ -282,8 +282,8 @@ _checked: set[tuple[str, str]] = set()
 
 def produce(job: Job, settings: Settings) -> Result:
     """Load, validate, render, check and write one document."""
-    from .. import check_rendered, render_record, template_for
     from ..record.validate import validate
+    from .document import check_rendered, render_record, template_for
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
@@ -322,8 +322,7 @@ def run(
     progress: Callable[[Result], None] = lambda result: None,
 ) -> list[Result]:
     """Make every job's document; returns one result per job, in job order."""
-    for module in ("lint.check", "pipeline.compose", "docx.template", "record.validate"):
-        import_module(f"notice_gen.{module}")  # loaded before workers fork
+    import_module("notice_gen.pipeline.document")  # loaded before workers fork
 
     output = OutputDir(out_dir)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None

@@ -92,15 +92,15 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
         )
     base = _load(base_path, (*chain, resolved))
     source.positions.pop(("extends",), None)
-    return _merge(base, source)
+    return merge(base, source)
 
 
-def _merge(base: Source, over: Source) -> Source:
+def merge(base: Source, over: Source) -> Source:
     """Mappings merge key by key, everything else (lists too) is replaced."""
 
-    def merge(a: Any, b: Any) -> Any:
+    def combine(a: Any, b: Any) -> Any:
         if isinstance(a, dict) and isinstance(b, dict):
-            return {**a, **{k: merge(a[k], v) if k in a else v for k, v in b.items()}}
+            return {**a, **{k: combine(a[k], v) if k in a else v for k, v in b.items()}}
         return b
 
     def leaves(node: Any, key: KeyPath) -> Iterator[KeyPath]:
@@ -112,7 +112,7 @@ def _merge(base: Source, over: Source) -> Source:
         k: v for k, v in base.positions.items() if not any(k[:n] in replaced for n in range(len(k)))
     }
     positions.update(over.positions)
-    return Source(over.path, merge(base.data, over.data), positions)
+    return Source(over.path, combine(base.data, over.data), positions)
 
 
 def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Source:
@@ -128,7 +128,7 @@ def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Sou
         return base
     n = 1
     positions = {k[n:]: v for k, v in source.positions.items() if k[:n] == (chosen,) and k[n:]}
-    return _merge(base, Source(source.path, block, positions))
+    return merge(base, Source(source.path, block, positions))
 
 
 def read(path: Path) -> Source:

@@ -1,0 +1,77 @@
+"""One document from one record: read, compose, render, check, write.
+
+The command line, the batch and any other front end make their documents here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..docx.template import builtin_template, find_template, load_template
+from ..errors import Problem, TemplateError
+from ..i18n import _
+from ..lint.check import check_bytes
+from ..lint.findings import Finding
+from ..record.load import load, select_kind
+from ..record.validate import Record, validate
+from ..rules.profiles import KINDS
+from .compose import context
+from .write import OutputDir
+
+__all__ = ["check_rendered", "read_record", "render_file", "render_record", "template_for"]
+
+
+def read_record(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
+    """Load and validate a record file, as the document `kind` (default: its `kind:`);
+    returns the record and its warnings."""
+    return validate(select_kind(load(Path(path)), kind, KINDS))
+
+
+def render_record(record: Record, template: Path | None = None) -> bytes:
+    """The .docx bytes of `record`, through `template` or the built-in one."""
+    profile = record.rules
+    compiled = load_template(template or builtin_template(record.kind, profile), profile)
+    return compiled.render(context(record))
+
+
+def check_rendered(data: bytes, record: Record, template: Path, name: str) -> list[Finding]:
+    """Lint the rendered document `name`; its errors mean the template breaks a rule,
+    raised as `TemplateError`. Returns the warnings."""
+    findings = check_bytes(data, name, record.profile)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
+        message = _("{template}: the rendered document breaks {profile}:\n{lines}")
+        raise TemplateError(message.format(template=template, profile=record.profile, lines=lines))
+    return [f for f in findings if f.severity == "warning"]
+
+
+def template_for(record: Record, record_path: Path, folder: Path | None = None) -> Path:
+    """The record's own `template:`, else one from `folder`, else the built-in one."""
+    if record.template:
+        return record_path.parent / record.template
+    return find_template(record.kind, record.rules, folder)
+
+
+def render_file(
+    path: Path,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    check: bool = True,
+    kind: str | None = None,
+    templates: Path | None = None,
+) -> tuple[Path, list[Problem | Finding]]:
+    """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
+    unless `check` is false; returns the document's path and the warnings."""
+    path = Path(path)
+    record, problems = read_record(path, kind)
+    warnings: list[Problem | Finding] = list(problems)
+    template = template_for(record, path, templates)
+    data = render_record(record, template)
+    name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
+    if check:
+        warnings += check_rendered(data, record, template, name)
+    output = OutputDir(out_dir)
+    output.write(name, data, path, force=force)
+    return output.path / name, warnings

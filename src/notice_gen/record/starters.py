@@ -1,0 +1,29 @@
+"""The starter records `notice-gen new` prints: a whole meeting, its keys explained."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ..rules.profiles import KINDS, PROFILES
+from .load import Source, read, select_kind
+
+
+def _starter(profile: str) -> resources.abc.Traversable:
+    regime = PROFILES[profile].regime
+    return resources.files("notice_gen").joinpath("starters", f"meeting.{regime}.yaml")
+
+
+def starter_text(kind: str, profile: str) -> str:
+    """The starter record for `kind` under `profile`, as YAML text with its comments."""
+    text = _starter(profile).read_text("utf-8")
+    text = text.replace("profile: party-hd05", f"profile: {profile}")
+    return text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} ")
+
+
+def sample(kind: str, profile: str) -> Source:
+    """The starter record as a tree for `kind` under `profile`, ready to validate."""
+    with resources.as_file(_starter(profile)) as path:
+        parsed = read(Path(path))
+    data = {**parsed.data, "profile": profile}
+    return select_kind(Source(parsed.path, data, dict(parsed.positions)), kind, KINDS)
