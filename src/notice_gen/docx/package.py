@@ -30,9 +30,7 @@ class PackageError(zipfile.BadZipFile):
 
 def parser() -> etree.XMLParser:
     """The XML parser for everything notice-gen reads: no entities, no network, no huge tree."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
-    )
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
 def parse_xml(data: bytes) -> etree._Element:

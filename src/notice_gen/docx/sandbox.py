@@ -102,9 +102,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**", "+", "%", "//", "/"])
 
     def __init__(self) -> None:
-        super().__init__(
-            autoescape=True, undefined=jinja2.StrictUndefined, extensions=[_Marks]
-        )
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, extensions=[_Marks])
         self.budget = Budget()
         self.globals.clear()
         self.globals.update(GLOBALS)
@@ -142,7 +140,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 setattr(bounded, attribute, getattr(function, attribute))
         return bounded
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         __self.budget.step()
         for value in (*args, *kwargs.values()):
             if _too_big(value):
@@ -163,11 +161,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.budget.step()
         if op == "*":
             for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
-                    if len(seq) * max(n, 0) > MAX_STRING:
-                        raise LimitError(
-                            _("a text longer than {n} characters").format(n=MAX_STRING)
-                        )
+                big = isinstance(n, int) and len(seq) * max(n, 0) > MAX_STRING
+                if isinstance(seq, (str, list, tuple)) and big:
+                    raise LimitError(_("a text longer than {n} characters").format(n=MAX_STRING))
         elif op == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)):
             if abs(left) > 1 and right * math.log2(abs(left)) > 4096:
                 raise LimitError(_("a number too large to print"))
@@ -182,8 +178,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
         """The template's tree, with `~` bounded; refuses tags reaching for `_` names."""
         for tag, name in unsafe_tags(source, self):
             raise SecurityError(
-                _("{tag!r} reaches for {name!r}; templates may use the record's values only")
-                .format(tag=tag, name=name)
+                _(
+                    "{tag!r} reaches for {name!r}; templates may use the record's values only"
+                ).format(tag=tag, name=name)
             )
         tree = self.parse(source)
         for parent in tree.find_all(nodes.Node):
@@ -192,7 +189,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 if isinstance(value, nodes.Concat):
                     setattr(parent, field, _concat_call(value))
                 elif isinstance(value, list):
-                    value[:] = [_concat_call(v) if isinstance(v, nodes.Concat) else v for v in value]
+                    value[:] = [
+                        _concat_call(v) if isinstance(v, nodes.Concat) else v for v in value
+                    ]
         tree.set_environment(self)
         return tree
 
@@ -207,9 +206,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         for chunk in template.generate(context):
             size += len(chunk)
             if size > MAX_OUTPUT:
-                raise LimitError(
-                    _("the output passed {n} MB").format(n=MAX_OUTPUT // 2**20)
-                )
+                raise LimitError(_("the output passed {n} MB").format(n=MAX_OUTPUT // 2**20))
             out.append(chunk)
         return "".join(out)
 

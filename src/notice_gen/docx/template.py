@@ -29,8 +29,6 @@ from lxml import etree
 from ..errors import TemplateError
 from ..i18n import _
 from ..pipeline.write import atomic_write
-from .package import PackageError, open_package, parse_xml
-from .sandbox import Sandbox, SecurityError, seconds, tag_text
 from ..rules.profiles import (
     FONT,
     LAYOUTS,
@@ -41,6 +39,8 @@ from ..rules.profiles import (
     Style,
     text_width,
 )
+from .package import PackageError, open_package, parse_xml
+from .sandbox import Sandbox, SecurityError, seconds, tag_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
