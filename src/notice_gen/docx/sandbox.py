@@ -161,8 +161,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.budget.step()
         if op == "*":
             for seq, n in ((left, right), (right, left)):
-                big = isinstance(n, int) and len(seq) * max(n, 0) > MAX_STRING
-                if isinstance(seq, (str, list, tuple)) and big:
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(n, int)
+                if sized and len(seq) * max(n, 0) > MAX_STRING:
                     raise LimitError(_("a text longer than {n} characters").format(n=MAX_STRING))
         elif op == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)):
             if abs(left) > 1 and right * math.log2(abs(left)) > 4096:

@@ -8,7 +8,6 @@ that cannot be judged says so and is never counted as passed.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 import zipfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..docx.package import open_package
 from ..i18n import N_, _
 from ..pipeline.compose import width
 from ..record.text import legacy_encoding
@@ -142,7 +142,7 @@ class Document:
     """The parts of a .docx a rule needs, with effective formatting resolved."""
 
     def __init__(self, data: bytes) -> None:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with open_package(data) as package:
             names = set(package.namelist())
             wanted = [
                 n
