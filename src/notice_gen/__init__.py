@@ -65,9 +65,10 @@ def check_rendered(data: bytes, record: Record, template: Path, name: str) -> li
 def template_for(record: Record, record_path: Path, folder: Path | None = None) -> Path:
     """The record's own `template:`, else one from `folder`, else the built-in one."""
     from .docx.template import find_template
+    from .pipeline.paths import record_template
 
     if record.template:
-        return record_path.parent / record.template
+        return record_template(record_path, record.template, folder)
     return find_template(record.kind, record.rules, folder)
 
 
