@@ -19,10 +19,13 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from ..i18n import N_, _
 from .ns import XML_SPACE, story_parts, w
+from .package import PackageError, open_package, parse_xml
+from .sandbox import GLOBALS, unsafe_tags
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 OPENERS = {
@@ -230,7 +233,7 @@ def statement(tag: str) -> str:
 
 def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> set[str]:
     """Syntax, block pairing and variables; returns the variable paths the template uses."""
-    env = jinja2.Environment()
+    env = ImmutableSandboxedEnvironment()
     stack: list[tuple[str, Tag]] = []
     scope: dict[str, str] = {}
     used: set[str] = set()
@@ -319,6 +322,56 @@ def check_jinja(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> 
             )
         )
     return used
+
+
+ASSIGNED = re.compile(
+    r"\{%-?\s*(?:p\s+|tr\s+|tc\s+)?(?:for|set|macro)\s+([\w,\s]+?)(?:\s+in\b|=|\(|\s*-?%\})"
+)
+
+
+def check_reach(tags: list[Tag], known: dict[str, Any], issues: list[Issue]) -> None:
+    """Tags reaching for `_`-prefixed names or attributes, or for names the documented
+    context does not give: the sandbox refuses them when rendering."""
+    env = ImmutableSandboxedEnvironment()
+    roots = {re.split(r"[.\[]", path)[0] for path in known} | set(GLOBALS) | {"loop"}
+    for tag in tags:
+        roots |= {n.strip() for m in ASSIGNED.finditer(tag.text) for n in m.group(1).split(",")}
+    for tag in tags:
+        if tag.text.startswith("{#"):
+            continue
+        text = tag.text.translate(SMART)
+        for _tag, name in unsafe_tags(text, env):
+            issues.append(
+                Issue(
+                    "error",
+                    _(
+                        "{text!r} reaches for {name!r}; templates may use the record's values only"
+                    ).format(text=tag.text, name=name),
+                    tag.where,
+                )
+            )
+            break
+        else:
+            code = statement(tag.text)
+            source = "{{ " + code + " }}" if tag.text.startswith("{{") else ""
+            try:
+                tree = env.parse(source) if source else None
+            except jinja2.TemplateSyntaxError:
+                continue
+            found = tree.find_all(nodes.Name) if tree else []
+            names = {n.name for n in found if n.ctx == "load"}
+            reported = " ".join(i.message for i in issues if i.where == tag.where)
+            for name in sorted(names - roots):
+                if f"'{name}'" not in reported and f"'{name}." not in reported:
+                    issues.append(
+                        Issue(
+                            "error",
+                            _(
+                                "{text!r} uses {name!r}, which the record model does not give"
+                            ).format(text=tag.text, name=name),
+                            tag.where,
+                        )
+                    )
 
 
 def _unreadable(tag: Tag, exc: jinja2.TemplateSyntaxError) -> Issue:
@@ -420,10 +473,10 @@ def sample_context(kind: str, regime: str) -> dict[str, Any]:
 
 
 def _story_parts(data: bytes) -> dict[str, etree._Element]:
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = set(package.namelist())
-        stories = [n for n in story_parts(package.read("[Content_Types].xml")) if n in names]
-        return {n: etree.fromstring(package.read(n)) for n in stories}
+    package = open_package(data)
+    names = set(package.namelist())
+    stories = [n for n in story_parts(package.read("[Content_Types].xml")) if n in names]
+    return {n: package.xml(n) for n in stories}
 
 
 def kind_of(path: Path) -> str:
@@ -438,12 +491,13 @@ def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
     """Every problem of the template `data` for `kind`, and the variables it uses."""
     try:
         parts = _story_parts(data)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
+    except (PackageError, etree.XMLSyntaxError, KeyError) as exc:
         return [Issue("error", _("not a readable .docx ({exc})").format(exc=exc), "file")], set()
     issues: list[Issue] = []
     tags = read_tags(parts, issues)
     known = model_variables(kind)
     used = check_jinja(tags, known, issues)
+    check_reach(tags, known, issues)
     for path, what in REQUIRED[kind]:
         if not any(u == path or u.startswith(path) for u in used):
             issues.append(
@@ -461,12 +515,13 @@ def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
 def repair(data: bytes) -> bytes:
     """A copy whose tags each sit in one run, with straight quotes and no proofing marks."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(out, "w") as copy:
-        stories = story_parts(package.read("[Content_Types].xml"))
+    package = open_package(data)
+    stories = story_parts(package.read("[Content_Types].xml"))
+    with zipfile.ZipFile(out, "w") as copy:
         for info in package.infolist():
             content = package.read(info)
             if info.filename in stories:
-                root = etree.fromstring(content)
+                root = parse_xml(content)
                 for p, _where in list(_paragraphs(info.filename, root)):
                     _repair_paragraph(p)
                 content = etree.tostring(

@@ -43,7 +43,8 @@ def story_parts(content_types: bytes) -> dict[str, str]:
     Raises `etree.XMLSyntaxError` when the content types are not XML.
     """
     out: dict[str, str] = {}
-    for override in etree.fromstring(content_types):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for override in etree.fromstring(content_types, parser):
         content_type = override.get("ContentType", "")
         kind = next((t for t in STORY_TYPES if content_type.endswith(f".{t}")), None)
         name = override.get("PartName")

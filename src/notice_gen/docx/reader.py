@@ -4,15 +4,14 @@ with their usable widths, section properties and header parts."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ..i18n import _
 from .ns import EMU_PER_TWIP, NS, main_part, story_parts, w
+from .package import open_package
 
 Element = etree._Element
 DEFAULT_CELL_MARGINS = 216  # twips, left + right, when a table sets none
@@ -104,17 +103,17 @@ class Document:
     """
 
     def __init__(self, data: bytes) -> None:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with open_package(data) as package:
             names = set(package.namelist())
             stories = story_parts(package.read("[Content_Types].xml"))
             wanted = [n for n in stories if n in names]
             wanted += [n for n in names if re.fullmatch(r"word/(styles|theme/theme\d*)\.xml", n)]
-            self.xml = {n: etree.fromstring(package.read(n)) for n in wanted}
+            self.xml = {n: package.xml(n) for n in wanted}
             main = main_part(stories)
             if main is None or main not in self.xml:
                 raise KeyError(_("no main document part"))
             rels = f"{main.rpartition('/')[0]}/_rels/{main.rpartition('/')[2]}.rels"
-            self.rels = etree.fromstring(package.read(rels)) if rels in names else None
+            self.rels = package.xml(rels) if rels in names else None
         self.main = self.xml[main]
         self._chains: dict[str | None, list[Element]] = {}
         self._memo: dict[tuple[str | None, str, str], Element | None] = {}

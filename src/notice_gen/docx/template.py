@@ -16,7 +16,6 @@ import marshal
 import os
 import re
 import struct
-import zipfile
 import zlib
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -41,6 +40,8 @@ from ..rules.profiles import (
     text_width,
 )
 from .ns import NS, STORY_TYPES, story_parts, w
+from .package import PackageError, open_package, parse_xml
+from .sandbox import Sandbox, SecurityError, seconds, tag_text
 
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
     "NGRuleIssuer": "issuer",
@@ -127,21 +128,29 @@ class Template:
     def __init__(self, path: Path, profile: Profile) -> None:
         self.path = path
         self.profile = profile
-        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.env = Sandbox()
         self.parts: list[_Part] = []
+        self.sources: dict[str, str] = {}
         for name, data, is_story in _prepared(path, profile):
             if not is_story:
                 self.parts.append(_Part(name, stored=_compressed(data)))
                 continue
+            source = data.decode("utf-8")
+            self.sources[name] = source
             try:
-                self.parts.append(_Part(name, env.from_string(data.decode("utf-8"))))
+                self.parts.append(_Part(name, self.env.compile_template(source)))
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(
                     _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc.message)
                 ) from None
+            except SecurityError as exc:
+                raise TemplateError(
+                    _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc)
+                ) from None
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
+        self.env.budget.start(seconds())
         entries = [
             part.stored or _compressed(self._render_part(part, context), 1) for part in self.parts
         ]
@@ -150,17 +159,27 @@ class Template:
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         name = part.name
         try:
-            xml = part.template.render(context).encode("utf-8")  # type: ignore[union-attr]
+            xml = self.env.render_part(part.template, context).encode("utf-8")  # type: ignore[arg-type]
+        except SecurityError as exc:
+            tag = tag_text(self.sources[name], self.env.budget.tag)
+            raise TemplateError(
+                _("{path}: {part}: the tag {tag!r} was stopped: {detail}").format(
+                    path=self.path, part=name, tag=tag, detail=exc
+                )
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 _("{path}: {part}: {detail}").format(path=self.path, part=name, detail=exc.message)
             ) from None
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            tag = tag_text(self.sources[name], self.env.budget.tag)
             raise TemplateError(
-                _("{path}: {part}: {detail}").format(path=self.path, part=name, detail=exc)
+                _("{path}: {part}: the tag {tag!r} failed: {detail}").format(
+                    path=self.path, part=name, tag=tag, detail=exc
+                )
             ) from None
         try:
-            etree.fromstring(xml)
+            parse_xml(xml)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 _("{path}: {part}: rendered XML is broken ({detail})").format(
@@ -248,9 +267,8 @@ def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
     from docxtpl import DocxTemplate  # its clean-up of Word's markup inside tags
 
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as package:
-            members = {info.filename: package.read(info) for info in package.infolist()}
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        members = open_package(raw).members
+    except PackageError as exc:
         raise TemplateError(
             _("{path}: not a readable .docx file ({detail})").format(path=path, detail=exc)
         ) from None
@@ -332,7 +350,7 @@ def _paragraph_properties(ppr: etree._Element, style: Style) -> None:
 
 def apply_styles(data: bytes, profile: Profile) -> bytes:
     """Write the profile's fonts, sizes, weights and spacing into styles.xml."""
-    root = etree.fromstring(data)
+    root = parse_xml(data)
     defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
     if defaults is not None:
         _run_properties(defaults, profile.styles["NGBody"].size)
@@ -348,7 +366,7 @@ def apply_styles(data: bytes, profile: Profile) -> bytes:
 def _apply_page_setup(xml: str, profile: Profile) -> str:
     """A4, the profile's margins, no page number on page 1, and drawn lines whose
     length follows the record (see `format.rule_lengths`)."""
-    root = etree.fromstring(xml.encode("utf-8"))
+    root = parse_xml(xml.encode("utf-8"))
     top, bottom, left, right = profile.margins
     for sect in root.iter(w("sectPr")):
         _set(sect, "pgSz", SECT_ORDER, w=str(PAGE_WIDTH), h=str(PAGE_HEIGHT))

@@ -21,10 +21,12 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from ..errors import NoticeGenError, OutputError, Problem, RecordError
+from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
 from ..rules.profiles import KINDS
+from .names import fields, from_pattern, inside_folder
+from .paths import cell_file
 from .write import OutputDir, atomic_write, put
 
 RUN_MANIFEST = "manifest"
@@ -194,7 +196,7 @@ def _cell_value(key: str, value: Any, sheet: Path) -> Any:
     if key == "recipients" or (key in LIST_KEYS and isinstance(value, str) and ";" in value):
         return [v.strip() for v in re.split(r"[;\n]", value) if v.strip()]
     if key == "conclusions":
-        file = sheet.parent / value
+        file = cell_file(sheet, value)
         if len(value) < 256 and "\n" not in value and file.suffix in SUFFIXES and file.is_file():
             return load(file).data.get("conclusions", [])
         if len(value) < 256 and "\n" not in value and file.suffix == ".txt" and file.is_file():
@@ -212,39 +214,11 @@ def _put(data: dict[str, Any], keys: KeyPath, value: Any) -> None:
 # -- naming ----------------------------------------------------------------
 
 
-class _Fields(dict):
-    """Record fields for a name pattern: `{number}`, `{signer.name}`, `{issuer[code]}`."""
-
-    def __getattr__(self, name: str) -> Any:
-        value = self[name]
-        return _Fields(value) if isinstance(value, dict) else value
-
-    def __getitem__(self, name: str) -> Any:
-        value = super().__getitem__(name)
-        return _Fields(value) if isinstance(value, dict) else value
-
-
 def output_name(job: Job, data: dict[str, Any], pattern: str | None) -> str:
     if not pattern:
-        name = job.default_name
-    else:
-        try:
-            name = pattern.format_map(_Fields({**data, "stem": job.default_name, "row": job.where}))
-        except (KeyError, AttributeError, IndexError, ValueError) as exc:
-            raise RecordError(
-                [
-                    Problem(
-                        Path(job.source),
-                        None,
-                        "",
-                        _("--name {pattern!r}: the record has no {key}").format(
-                            pattern=pattern, key=exc
-                        ),
-                    )
-                ]
-            ) from None
-    name = re.sub(r"[\x00-\x1f<>:\"|?*\\\\]", "-", name).strip(" .")
-    return f"{name}.docx"
+        return f"{job.default_name}.docx"
+    values = {**data, "stem": job.default_name, "row": job.where}
+    return from_pattern(pattern, values, Path(job.source))
 
 
 # -- the work of one document ------------------------------------------------
@@ -295,7 +269,7 @@ def produce(job: Job, settings: Settings) -> Result:
         if settings.check == "all" or (settings.check == "first" and key not in _checked):
             check_rendered(data, record, template, job.name)
             _checked.add(key)
-        target = Path(settings.out_dir) / job.name
+        target = inside_folder(Path(settings.out_dir), job.name)
         result.status, result.sha256 = put(
             target, data, job.recorded, force=settings.force, durable=False
         )
@@ -324,6 +298,7 @@ def run(
     """Make every job's document; returns one result per job, in job order."""
     import_module("notice_gen.pipeline.document")  # loaded before workers fork
 
+    fields(pattern or "")
     output = OutputDir(out_dir)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     results: dict[int, Result] = {}

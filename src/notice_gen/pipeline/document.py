@@ -16,6 +16,7 @@ from ..record.load import load, select_kind
 from ..record.validate import Record, validate
 from ..rules.profiles import KINDS
 from .compose import context
+from .paths import record_template
 from .write import OutputDir
 
 __all__ = ["check_rendered", "read_record", "render_file", "render_record", "template_for"]
@@ -49,7 +50,7 @@ def check_rendered(data: bytes, record: Record, template: Path, name: str) -> li
 def template_for(record: Record, record_path: Path, folder: Path | None = None) -> Path:
     """The record's own `template:`, else one from `folder`, else the built-in one."""
     if record.template:
-        return record_path.parent / record.template
+        return record_template(record_path, record.template, folder)
     return find_template(record.kind, record.rules, folder)
 
 
