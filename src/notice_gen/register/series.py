@@ -1,0 +1,92 @@
+"""Which series a record draws its number from, by its rulebook and its organisation's
+`register:` block (record-format.md v1.1)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..i18n import _
+from .model import RegisterError, Series
+from .numbering import NUMBERING
+
+TERM = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class RegisterSettings(BaseModel):
+    """The `register:` block of an organisation file (or a record)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    series: Literal["single", "per-kind"] | None = None  # State: one series or one per kind
+    term: str | None = Field(None, pattern=TERM.pattern)  # Party: the current term, 2025-2030
+    secret: bool | None = None  # secret documents (`secret: true`) keep their own series
+    body: str | None = Field(None, pattern=r"^\S(.*\S)?$")  # advisory body with its own series
+
+
+def series_for(
+    record: Any, settings: RegisterSettings | None = None, *, today: date | None = None
+) -> Series:
+    """The series of a validated record (`profile`, `kind`, `issuer.code`, `date`, `year`,
+    and `secret`/`register` when the model has them); `settings` overrides `record.register`.
+
+    State: per issuer code per year (the document's date, else `year`, else today), one
+    series or one per kind; Party: per issuer, per kind, per `register.term`.
+    """
+    settings = settings or getattr(record, "register", None) or RegisterSettings()
+    rules = NUMBERING[record.profile]
+    secret = bool(getattr(record, "secret", False))
+    if rules.scope == "year":
+        day = record.date or (date(record.year, 1, 1) if record.year else today or date.today())
+        scope = str(day.year)
+    else:
+        scope = _term(settings, record)
+    if rules.per_kind == "always" and settings.series == "single":
+        raise RegisterError(
+            _("{profile}: register.series: single is not allowed, Party numbers run per kind")
+            .format(profile=record.profile)
+        )  # fmt: skip
+    if not rules.secret_apart and settings.secret:
+        raise RegisterError(
+            _("{profile}: register.secret: true is not allowed, secret documents share the "
+              "series of their kind (format-rules §8.1)").format(profile=record.profile)
+        )  # fmt: skip
+    if not rules.advisory_apart and settings.body:
+        raise RegisterError(
+            _("{profile}: register.body is not allowed, the Party rules have no advisory-body "
+              "series").format(profile=record.profile)
+        )  # fmt: skip
+    per_kind = (settings.series or rules.default_series) == "per-kind"
+    apart = settings.secret if settings.secret is not None else rules.secret_apart
+    return Series(
+        issuer=record.issuer.code,
+        scope=scope,
+        kind=record.kind if per_kind else "*",
+        secret=secret and apart,
+        body=settings.body or "",
+    )
+
+
+def _term(settings: RegisterSettings, record: Any) -> str:
+    """The party term, checked against the document's date."""
+    if not settings.term:
+        raise RegisterError(
+            _("{profile}: numbers run per party term; add register.term (e.g. 2025-2030) to "
+              "the organisation file").format(profile=record.profile)
+        )  # fmt: skip
+    first, last = (int(y) for y in settings.term.split("-"))
+    if first >= last:
+        raise RegisterError(
+            _("register.term {term}: the first year must come before the last (e.g. 2025-2030)")
+            .format(term=settings.term)
+        )  # fmt: skip
+    year = record.date.year if record.date else record.year
+    if year is not None and not first <= year <= last:
+        raise RegisterError(
+            _("register.term {term} does not hold a document of {year}; write the current "
+              "term (e.g. 2025-2030)").format(term=settings.term, year=year)
+        )  # fmt: skip
+    return settings.term
