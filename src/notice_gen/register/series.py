@@ -36,7 +36,9 @@ def series_for(
     State: per issuer code per year (the document's date, else `year`, else today), one
     series or one per kind; Party: per issuer, per kind, per `register.term`.
     """
-    settings = settings or getattr(record, "register", None) or RegisterSettings()
+    if settings is None:
+        own = getattr(record, "register", None)
+        settings = own if isinstance(own, RegisterSettings) else RegisterSettings()
     rules = NUMBERING[record.profile]
     secret = bool(getattr(record, "secret", False))
     if rules.scope == "year":
