@@ -55,9 +55,7 @@ def export(entries: Sequence[Entry], path: Path, year: int | None = None) -> Pat
     }
     writer = writers.get(path.suffix.lower())
     if writer is None:
-        raise RegisterError(
-            _("{path}: the book is written as .docx or .xlsx").format(path=path)
-        )
+        raise RegisterError(_("{path}: the book is written as .docx or .xlsx").format(path=path))
     heading = _heading(entries, year)
     handle, temp = tempfile.mkstemp(prefix=".so-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
@@ -116,15 +114,15 @@ def _docx(entries: Sequence[Entry], path: Path, heading: str) -> None:
     table.autofit = False
     header = table.rows[0]
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, (text, _width) in zip(header.cells, COLUMNS):
+    for cell, (text, _width) in zip(header.cells, COLUMNS, strict=True):
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(text).bold = True
     for entry in entries:
         cells = table.add_row().cells
-        for cell, text in zip(cells, row(entry)):
+        for cell, text in zip(cells, row(entry), strict=True):
             cell.text = text
-    for column, (_text, width) in zip(table.columns, COLUMNS):
+    for column, (_text, width) in zip(table.columns, COLUMNS, strict=True):
         for cell in column.cells:
             cell.width = Mm(width)
     document.save(str(path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,9 +22,9 @@ class RegisterSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     series: Literal["single", "per-kind"] | None = None  # State: one series or one per kind
-    term: str | None = Field(None, pattern=TERM.pattern)  # Party: the current term, 2025-2030
+    term: Annotated[str, Field(pattern=TERM.pattern)] | None = None  # Party: 2025-2030
     secret: bool | None = None  # secret documents (`secret: true`) keep their own series
-    body: str | None = Field(None, pattern=r"^\S(.*\S)?$")  # advisory body with its own series
+    body: Annotated[str, Field(pattern=r"^\S(.*\S)?$")] | None = None  # advisory body
 
 
 def series_for(

@@ -102,7 +102,7 @@ class Register:
 
     def entries(self, year: int | None = None, kind: str | None = None) -> list[Entry]:
         """Every number given, in series order: issued, reserved (not yet confirmed), void."""
-        where, params = ["1 = 1"], []
+        where, params = ["1 = 1"], list[Any]()
         if year is not None:
             where.append("year = ?")
             params.append(year)
@@ -198,10 +198,11 @@ class Register:
             row = self._row(series, number)
             if row is None or row["status"] != "reserved":
                 return
+            key = _key(series)
             if row["origin"] == "hand" or number == last:
-                self._q(f"DELETE FROM numbers WHERE {SERIES} AND number = ?", (*_key(series), number))
+                self._q(f"DELETE FROM numbers WHERE {SERIES} AND number = ?", (*key, number))
                 if row["origin"] == "auto":
-                    self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number - 1, *_key(series)))
+                    self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number - 1, *key))
             else:
                 self._void(series, number, reason)
 
@@ -263,7 +264,7 @@ class Register:
             (*_key(series), number),
         )
         names = ("origin", "status", "source", "doc_kind", "symbol", "void_reason")
-        return dict(zip(names, rows[0])) if rows else None
+        return dict(zip(names, rows[0], strict=True)) if rows else None
 
     def _check_holder(self, entry: Entry, row: dict[str, Any]) -> None:
         if row["status"] == "void":
