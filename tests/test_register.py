@@ -16,8 +16,10 @@ from notice_gen.register import (
     RegisterError,
     RegisterSettings,
     Series,
+    entry_for,
     open_register,
     series_for,
+    source_key,
 )
 from notice_gen.validate import Record
 
@@ -293,3 +295,29 @@ def test_backup_copies_a_sqlite_register_and_leaves_postgresql_to_pg_dump(locati
         register.backup(target)
     with open_register(target) as copy:
         assert [(e.number, e.source) for e in copy.entries()] == [(1, "a.yaml")]
+
+
+def test_the_pipeline_takes_a_number_only_for_a_document_written(location, tmp_path):
+    record = state()
+    series = series_for(record)
+    source = source_key(tmp_path / "data" / "tb.yaml", base=tmp_path)
+    with open_register(location) as register:
+        with pytest.raises(OSError), register.issuing(series, "hong.yaml", TB):
+            raise OSError("disk full")  # rendering failed: the number goes back
+        with register.issuing(series, source, TB) as number:
+            register.confirm(entry_for(record, series, number, source=source, symbol="01/TB-VP"))
+        [entry] = register.entries(2026)
+    assert (entry.number, entry.source, entry.status) == (1, "data/tb.yaml", "issued")
+    assert entry.subject.startswith("Kết luận của Chủ tịch Ủy ban nhân dân tỉnh")
+    assert (entry.signer, entry.archive) == ("Nguyễn Thị Hoa", "VT, KT")
+    assert entry.recipients == (
+        "Chủ tịch, các Phó Chủ tịch UBND tỉnh; Các sở Xây dựng, Tài chính, Nông nghiệp và Môi "
+        "trường; UBND các xã có dự án đi qua"
+    )
+
+
+def test_source_keys_name_the_file_and_the_row_or_record(tmp_path):
+    assert source_key(tmp_path / "lich.xlsx", row=12, base=tmp_path) == "lich.xlsx#row=12"
+    assert source_key(tmp_path / "a" / "hop.yaml", record=3, base=tmp_path) == "a/hop.yaml#record=3"
+    outside = source_key(tmp_path / "x.csv", base=tmp_path / "khac")
+    assert outside == f"{tmp_path.as_posix()}/x.csv"

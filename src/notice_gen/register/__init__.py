@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .book import export
-    from .model import DuplicateNumber, Entry, RegisterError, Series
-    from .series import RegisterSettings, series_for
+    from .model import DuplicateNumber, Entry, RegisterError, Series, source_key
+    from .series import RegisterSettings, entry_for, series_for
     from .store import Register, open_register
     from .writeback import stamp, write_number
 
@@ -25,9 +25,11 @@ _WHERE = {
     "RegisterError": "model",
     "RegisterSettings": "series",
     "Series": "model",
+    "entry_for": "series",
     "export": "book",
     "open_register": "store",
     "series_for": "series",
+    "source_key": "model",
     "stamp": "writeback",
     "write_number": "writeback",
 }
@@ -38,9 +40,11 @@ __all__ = [
     "RegisterError",
     "RegisterSettings",
     "Series",
+    "entry_for",
     "export",
     "open_register",
     "series_for",
+    "source_key",
     "stamp",
     "write_number",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from ..errors import NoticeGenError
 from ..i18n import _
@@ -76,3 +78,20 @@ class DuplicateNumber(RegisterError):
                 "{newcomer} cannot take it too: use number: auto or another number"
             ).format(number=number, series=series, holder=holder, newcomer=newcomer)
         )
+
+
+def source_key(
+    path: Path, *, row: int | None = None, record: int | None = None, base: Path | None = None
+) -> str:
+    """The stable name of a document's source: its path relative to `base` (the working
+    folder) when inside it, with `#row=N` for a sheet row or `#record=N` in a multi-record
+    file: `data/tb.yaml`, `lich.xlsx#row=12`, `hop.yaml#record=3`."""
+    absolute = Path(os.path.abspath(path))
+    root = Path(os.path.abspath(base or Path.cwd()))
+    name = absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
+    key = name.as_posix()
+    if row is not None:
+        key += f"#row={row}"
+    if record is not None:
+        key += f"#record={record}"
+    return key

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..i18n import _
-from .model import RegisterError, Series
+from .model import Entry, RegisterError, Series
 from .numbering import NUMBERING
 
 TERM = re.compile(r"^(\d{4})-(\d{4})$")
@@ -92,3 +92,22 @@ def _term(settings: RegisterSettings, record: Any) -> str:
               "term (e.g. 2025-2030)").format(term=settings.term, year=year)
         )  # fmt: skip
     return settings.term
+
+
+def entry_for(record: Any, series: Series, number: int, *, source: str, symbol: str) -> Entry:
+    """The book's row for a validated record given `number` (`symbol` as printed, without
+    `Số`: "05/TB-VP", "42-TB/ĐU")."""
+    from ..validate import archive_body, bare
+
+    return Entry(
+        series=series,
+        number=number,
+        symbol=symbol,
+        date=record.date,
+        kind=record.kind,
+        subject=record.subject,
+        signer=record.signer.name if record.signer else "",
+        recipients="; ".join(bare(r) for r in record.recipients),
+        archive=archive_body(record.archive, record.rules),
+        source=source,
+    )

@@ -5,7 +5,8 @@ so two processes or two machines never give the same number and never leave a ga
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,19 @@ class Register:
             self._insert(Entry(series, number, kind=kind, source=source, status="reserved"), "auto")
             self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number, *_key(series)))
             return number
+
+    @contextmanager
+    def issuing(
+        self, series: Series, source: str, kind: str, reason: str = "document not written"
+    ) -> Iterator[int]:
+        """`reserve` a number for the block, which writes the document and `confirm`s its
+        entry; any failure in the block `release`s the number and goes on."""
+        number = self.reserve(series, source, kind)
+        try:
+            yield number
+        except BaseException:
+            self.release(series, number, reason)
+            raise
 
     def confirm(self, entry: Entry) -> None:
         """The document was written: record its row in the book."""
