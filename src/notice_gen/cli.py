@@ -658,3 +658,8 @@ def run() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+from .register.cli import register as register_commands  # noqa: E402
+
+main.add_command(register_commands)

@@ -1,0 +1,346 @@
+"""The register: numbers taken atomically from a series, the same SQL on SQLite and
+PostgreSQL. Every change runs in one transaction that first locks the series' counter row,
+so two processes or two machines never give the same number and never leave a gap."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..i18n import _
+from .backends import Backend, PostgresBackend, SQLiteBackend
+from .model import DuplicateNumber, Entry, RegisterError, Series
+
+DEFAULT_FILE = "so-van-ban-di.sqlite"
+ENVIRONMENT = "NOTICE_GEN_REGISTER"
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS counters (
+        issuer TEXT NOT NULL, scope TEXT NOT NULL, kind TEXT NOT NULL, secret INTEGER NOT NULL,
+        body TEXT NOT NULL, last INTEGER NOT NULL,
+        PRIMARY KEY (issuer, scope, kind, secret, body))""",
+    """CREATE TABLE IF NOT EXISTS numbers (
+        issuer TEXT NOT NULL, scope TEXT NOT NULL, kind TEXT NOT NULL, secret INTEGER NOT NULL,
+        body TEXT NOT NULL, number INTEGER NOT NULL,
+        origin TEXT NOT NULL, status TEXT NOT NULL, source TEXT NOT NULL,
+        doc_kind TEXT NOT NULL, year INTEGER NOT NULL, symbol TEXT NOT NULL, doc_date TEXT,
+        subject TEXT NOT NULL, signer TEXT NOT NULL, recipients TEXT NOT NULL,
+        archive TEXT NOT NULL, copies INTEGER, note TEXT NOT NULL, void_reason TEXT NOT NULL,
+        changed TEXT NOT NULL,
+        PRIMARY KEY (issuer, scope, kind, secret, body, number))""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS numbers_by_source ON numbers (source, doc_kind)
+        WHERE status <> 'void' AND source <> ''""",
+)
+SERIES = "issuer = ? AND scope = ? AND kind = ? AND secret = ? AND body = ?"
+ENTRY_COLUMNS = (
+    "issuer, scope, kind, secret, body, number, symbol, doc_date, doc_kind, subject, signer, "
+    "recipients, archive, copies, note, source, status, void_reason"
+)
+
+
+def open_register(location: str | Path | None = None) -> Register:
+    """`None` -> $NOTICE_GEN_REGISTER, else `./so-van-ban-di.sqlite`. A path or
+    `sqlite:///path` -> SQLite (WAL); `postgresql://…` -> PostgreSQL. Creates the schema."""
+    location = location or os.environ.get(ENVIRONMENT) or DEFAULT_FILE
+    text = str(location)
+    backend: Backend
+    if text.startswith(("postgresql://", "postgres://")):
+        backend = PostgresBackend(text)
+    else:
+        backend = SQLiteBackend(Path(text.removeprefix("sqlite:///")))
+    return Register(backend)
+
+
+def _key(series: Series) -> tuple[Any, ...]:
+    return (series.issuer, series.scope, series.kind, int(series.secret), series.body)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _year(series: Series, day: date | None) -> int:
+    """The year a number is listed under: its document's, else its State series' year."""
+    if day:
+        return day.year
+    return int(series.scope) if series.scope.isdigit() else date.today().year
+
+
+class Register:
+    """The sổ đăng ký văn bản đi of one office, in one database."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.where = backend.where
+        with backend.transaction():
+            if isinstance(backend, PostgresBackend):  # concurrent CREATE IF NOT EXISTS
+                backend.query("SELECT pg_advisory_xact_lock(14)")
+            for statement in SCHEMA:
+                backend.query(statement)
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # -- reading --------------------------------------------------------------
+
+    def number_for(self, source: str, kind: str) -> int | None:
+        """The number already given to this source and kind (not a cancelled one)."""
+        rows = self._q(
+            "SELECT number FROM numbers WHERE source = ? AND doc_kind = ? AND status <> 'void'",
+            (source, kind),
+        )
+        return rows[0][0] if rows and source else None
+
+    def entries(self, year: int | None = None, kind: str | None = None) -> list[Entry]:
+        """Every number given, in series order: issued, reserved (not yet confirmed), void."""
+        where, params = ["1 = 1"], list[Any]()
+        if year is not None:
+            where.append("year = ?")
+            params.append(year)
+        if kind:
+            where.append("(doc_kind = ? OR kind = ?)")
+            params += [kind, kind]
+        rows = self._q(
+            f"SELECT {ENTRY_COLUMNS} FROM numbers WHERE {' AND '.join(where)} "
+            "ORDER BY year, issuer, scope, secret, body, kind, number",
+            params,
+        )
+        return [_entry(row) for row in rows]
+
+    def series(self) -> list[Series]:
+        """Every series that has given a number."""
+        rows = self._q(
+            "SELECT issuer, scope, kind, secret, body FROM counters "
+            "ORDER BY issuer, scope, kind, secret, body"
+        )
+        return [Series(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of a SQLite register (PostgreSQL: pg_dump's job)."""
+        self.backend.backup(Path(target))
+
+    # -- numbering ------------------------------------------------------------
+
+    def reserve(self, series: Series, source: str, kind: str) -> int:
+        """The next number of the series for this document, or the one it already has."""
+        with self.backend.transaction():
+            last = self._lock(series)
+            held = self._held(source, kind)
+            if held is not None:
+                if held[0] != series:
+                    raise RegisterError(
+                        _("{source} ({kind}) already has number {number:02d} of series {series}; "
+                          "cancel it first with: notice-gen register void {number} --reason …")
+                        .format(source=source, kind=kind, number=held[1], series=held[0])
+                    )  # fmt: skip
+                return held[1]
+            taken = {
+                row[0]
+                for row in self._q(
+                    f"SELECT number FROM numbers WHERE {SERIES} AND number > ?",
+                    (*_key(series), last),
+                )
+            }
+            number = last + 1
+            while number in taken:  # numbers typed by hand or cancelled ahead of the series
+                number += 1
+            self._insert(Entry(series, number, kind=kind, source=source, status="reserved"), "auto")
+            self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number, *_key(series)))
+            return number
+
+    @contextmanager
+    def issuing(
+        self, series: Series, source: str, kind: str, reason: str = "document not written"
+    ) -> Iterator[int]:
+        """`reserve` a number for the block, which writes the document and `confirm`s its
+        entry; any failure in the block `release`s the number and goes on."""
+        number = self.reserve(series, source, kind)
+        try:
+            yield number
+        except BaseException:
+            self.release(series, number, reason)
+            raise
+
+    def confirm(self, entry: Entry) -> None:
+        """The document was written: record its row in the book."""
+        with self.backend.transaction():
+            self._lock(entry.series)
+            row = self._row(entry.series, entry.number)
+            if row is None:
+                raise RegisterError(
+                    _("number {number:02d} of series {series} was never reserved for {source}")
+                    .format(number=entry.number, series=entry.series, source=entry.source)
+                )  # fmt: skip
+            self._check_holder(entry, row)
+            self._update(entry)
+
+    def claim(self, entry: Entry) -> None:
+        """Register a number typed by hand; `DuplicateNumber` when another document has it."""
+        with self.backend.transaction():
+            self._lock(entry.series)
+            row = self._row(entry.series, entry.number)
+            if row is not None:
+                self._check_holder(entry, row)
+                self._update(entry)
+                return
+            held = self._held(entry.source, entry.kind)
+            if held is not None:
+                raise RegisterError(
+                    _("{source} ({kind}) is registered with number {number:02d} of series "
+                      "{series}; cancel that number first with: notice-gen register void "
+                      "{number} --reason …").format(
+                        source=entry.source, kind=entry.kind, number=held[1], series=held[0]
+                    )
+                )  # fmt: skip
+            self._insert(entry, "hand")
+
+    def release(self, series: Series, number: int, reason: str) -> None:
+        """The document was not written: free its reserved number if it is still the series'
+        last, else cancel it with `reason` (never reused). Issued numbers are left alone."""
+        with self.backend.transaction():
+            last = self._lock(series)
+            row = self._row(series, number)
+            if row is None or row["status"] != "reserved":
+                return
+            key = _key(series)
+            if row["origin"] == "hand" or number == last:
+                self._q(f"DELETE FROM numbers WHERE {SERIES} AND number = ?", (*key, number))
+                if row["origin"] == "auto":
+                    self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number - 1, *key))
+            else:
+                self._void(series, number, reason)
+
+    def void(self, series: Series, number: int, reason: str) -> None:
+        """Mark a number cancelled; it is never given again."""
+        if not reason.strip():
+            raise RegisterError(_("say why the number is cancelled (--reason)"))
+        if number < 1:
+            raise RegisterError(_("a number starts at 1"))
+        with self.backend.transaction():
+            self._lock(series)
+            row = self._row(series, number)
+            if row is None:
+                doc_kind = "" if series.kind == "*" else series.kind
+                blank = Entry(series, number, kind=doc_kind, status="void", void_reason=reason)
+                self._insert(blank, "hand")
+            elif row["status"] == "void":
+                raise RegisterError(
+                    _("number {number:02d} of series {series} is already cancelled: {reason}")
+                    .format(number=number, series=series, reason=row["void_reason"])
+                )  # fmt: skip
+            else:
+                self._void(series, number, reason)
+
+    # -- helpers --------------------------------------------------------------
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.backend.query(sql, params)
+
+    def _lock(self, series: Series) -> int:
+        """Create the series' counter when new, lock it until the transaction ends, and
+        return the last number given from it."""
+        key = _key(series)
+        self._q(
+            "INSERT INTO counters (issuer, scope, kind, secret, body, last) "
+            "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING",
+            key,
+        )
+        rows = self._q(f"SELECT last FROM counters WHERE {SERIES}{self.backend.lock_clause}", key)
+        return int(rows[0][0])
+
+    def _held(self, source: str, kind: str) -> tuple[Series, int] | None:
+        if not source:
+            return None
+        rows = self._q(
+            "SELECT issuer, scope, kind, secret, body, number FROM numbers "
+            "WHERE source = ? AND doc_kind = ? AND status <> 'void'",
+            (source, kind),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return Series(r[0], r[1], r[2], bool(r[3]), r[4]), int(r[5])
+
+    def _row(self, series: Series, number: int) -> dict[str, Any] | None:
+        rows = self._q(
+            "SELECT origin, status, source, doc_kind, symbol, void_reason FROM numbers "
+            f"WHERE {SERIES} AND number = ?",
+            (*_key(series), number),
+        )
+        names = ("origin", "status", "source", "doc_kind", "symbol", "void_reason")
+        return dict(zip(names, rows[0], strict=True)) if rows else None
+
+    def _check_holder(self, entry: Entry, row: dict[str, Any]) -> None:
+        if row["status"] == "void":
+            raise RegisterError(
+                _("number {number:02d} of series {series} was cancelled ({reason}) and is "
+                  "never given again; use number: auto or another number").format(
+                    number=entry.number, series=entry.series, reason=row["void_reason"]
+                )
+            )  # fmt: skip
+        if (row["source"], row["doc_kind"]) != (entry.source, entry.kind):
+            symbol = row["symbol"] or f"{entry.number:02d}"
+            holder = f"{symbol} ({row['source']})" if row["source"] else symbol
+            raise DuplicateNumber(entry.series, entry.number, holder, entry.describe())
+
+    def _insert(self, entry: Entry, origin: str) -> None:
+        self._q(
+            "INSERT INTO numbers (issuer, scope, kind, secret, body, number, origin, status, "
+            "source, doc_kind, year, symbol, doc_date, subject, signer, recipients, archive, "
+            "copies, note, void_reason, changed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_key(entry.series), entry.number, origin, entry.status, entry.source, entry.kind,
+             _year(entry.series, entry.date), entry.symbol,
+             entry.date.isoformat() if entry.date else None, entry.subject, entry.signer,
+             entry.recipients, entry.archive, entry.copies, entry.note, entry.void_reason,
+             _now()),
+        )  # fmt: skip
+
+    def _update(self, entry: Entry) -> None:
+        self._q(
+            "UPDATE numbers SET status = 'issued', year = ?, symbol = ?, doc_date = ?, "
+            "subject = ?, signer = ?, recipients = ?, archive = ?, copies = ?, note = ?, "
+            f"changed = ? WHERE {SERIES} AND number = ?",
+            (_year(entry.series, entry.date), entry.symbol,
+             entry.date.isoformat() if entry.date else None, entry.subject, entry.signer,
+             entry.recipients, entry.archive, entry.copies, entry.note, _now(),
+             *_key(entry.series), entry.number),
+        )  # fmt: skip
+
+    def _void(self, series: Series, number: int, reason: str) -> None:
+        self._q(
+            f"UPDATE numbers SET status = 'void', void_reason = ?, changed = ? "
+            f"WHERE {SERIES} AND number = ?",
+            (reason, _now(), *_key(series), number),
+        )
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    (issuer, scope, kind, secret, body, number, symbol, day, doc_kind, subject, signer,
+     recipients, archive, copies, note, source, status, reason) = row  # fmt: skip
+    return Entry(
+        series=Series(issuer, scope, kind, bool(secret), body),
+        number=int(number),
+        symbol=symbol,
+        date=date.fromisoformat(day) if day else None,
+        kind=doc_kind,
+        subject=subject,
+        signer=signer,
+        recipients=recipients,
+        archive=archive,
+        copies=copies,
+        note=note,
+        source=source,
+        status=status,
+        void_reason=reason,
+    )

@@ -1,0 +1,127 @@
+"""Write a number taken from the register back into its record file: only the value of
+`number: auto` changes (comments, layout, line endings, BOM kept), atomically, and never
+over a file that changed since it was read."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..errors import OutputError
+from ..i18n import _
+
+AUTO = "auto"
+_TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
+_TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
+
+
+def stamp(path: Path) -> str:
+    """A fingerprint of the file as read now; pass it to `write_number`."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise OutputError(
+            _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+
+
+def write_number(path: Path, number: int, fingerprint: str, kind: str | None = None) -> bool:
+    """Replace `number: auto` by `number` in the record file `path`.
+
+    `kind` is the kind being rendered: its block's `number: auto` (`giay-moi: {number: auto}`)
+    is written first; the top level one only for the record's own kind. Returns False when the
+    file has no such `number: auto` (it came from an organisation file: the register remembers
+    the source instead). Raises `OutputError` when the file changed since `fingerprint`.
+    """
+    path = Path(path)
+    raw = _read(path, fingerprint)
+    bom = raw.startswith(codecs.BOM_UTF8)
+    text = raw[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
+    span = _toml_span(text, kind) if path.suffix.lower() == ".toml" else _yaml_span(text, kind)
+    if span is None:
+        return False
+    changed = text[: span[0]] + str(number) + text[span[1] :]
+    _replace(path, (codecs.BOM_UTF8 if bom else b"") + changed.encode("utf-8"), fingerprint)
+    return True
+
+
+def _read(path: Path, fingerprint: str) -> bytes:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(
+            _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+    if hashlib.sha256(raw).hexdigest() != fingerprint:
+        raise OutputError(
+            _("{path} changed while its document was being made; its number was not written "
+              "back: render it again").format(path=path)
+        )  # fmt: skip
+    return raw
+
+
+def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
+    """Where the value `auto` of the right `number:` key stands (YAML, and JSON)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    places = []
+    if kind and isinstance(top.get(kind), yaml.MappingNode):
+        places.append({k.value: v for k, v in top[kind].value if isinstance(k, yaml.ScalarNode)})
+    own = top.get("kind")
+    if kind is None or (isinstance(own, yaml.ScalarNode) and own.value == kind):
+        places.append(top)
+    for mapping in places:
+        node = mapping.get("number")
+        if isinstance(node, yaml.ScalarNode) and node.value.strip() == AUTO:
+            return node.start_mark.index, node.end_mark.index
+        if node is not None:
+            return None  # this place has its own number: nothing to write
+    return None
+
+
+def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
+    """The same for TOML: `number = "auto"` at the top or in the kind's `[table]`."""
+    table, offset, own = "", 0, None
+    found: dict[str, tuple[int, int]] = {}
+    for line in text.splitlines(keepends=True):
+        if match := _TABLE.match(line):
+            table = match.group(1).strip().strip("\"'")
+        elif match := _TOML_NUMBER.match(line):
+            found.setdefault(table, (offset + match.start(1), offset + match.end(1)))
+        elif not table and (own_match := re.match(r"""^\s*kind\s*=\s*["']([^"']+)["']""", line)):
+            own = own_match.group(1)
+        offset += len(line)
+    if kind and kind in found:
+        return found[kind]
+    return found.get("") if kind is None or own == kind else None
+
+
+def _replace(path: Path, content: bytes, fingerprint: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, path.stat().st_mode & 0o7777)
+        _read(path, fingerprint)  # still the file that was read
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,90 @@
+"""Writing the number taken for `number: auto` back into the record file: one value changes,
+every other byte stays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notice_gen.errors import OutputError
+from notice_gen.register import stamp, write_number
+
+RECORD = """\
+# Hồ sơ thông báo kết luận: số lấy từ sổ đăng ký.
+kind: thong-bao-ket-luan   # loại văn bản
+profile: nd30
+number: auto    # văn thư: để auto, máy ghi số
+place: Lâm Đồng
+
+subject: >-
+  Kết luận về number: auto trong nội dung
+giay-moi:
+  # giấy mời có số riêng
+  number: auto
+  subject: Mời họp
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "tb.yaml", encoding: bytes = b"") -> Path:
+    path = tmp_path / name
+    path.write_bytes(encoding + text.encode("utf-8"))
+    return path
+
+
+def test_only_the_value_of_number_changes(tmp_path):
+    path = write(tmp_path, RECORD)
+    assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
+    expected = RECORD.replace("number: auto    # văn thư", "number: 7    # văn thư")
+    assert path.read_text("utf-8") == expected
+    assert write_number(path, 12, stamp(path), "giay-moi")
+    assert path.read_text("utf-8") == expected.replace("  number: auto\n", "  number: 12\n")
+
+
+def test_a_kind_without_its_own_block_does_not_take_the_top_level_number(tmp_path):
+    path = write(tmp_path, RECORD)
+    assert not write_number(path, 3, stamp(path), "bien-ban")
+    assert path.read_text("utf-8") == RECORD
+
+
+def test_crlf_and_bom_are_kept(tmp_path):
+    crlf = RECORD.replace("\n", "\r\n")
+    path = write(tmp_path, crlf, encoding=b"\xef\xbb\xbf")
+    assert write_number(path, 5, stamp(path), "giay-moi")
+    expected = crlf.replace("  number: auto\r\n", "  number: 5\r\n")
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+
+
+def test_flow_mappings_quotes_json_and_toml(tmp_path):
+    flow = write(tmp_path, 'kind: giay-moi\ngiay-moi: {number: "auto", subject: x}\n', "f.yaml")
+    assert write_number(flow, 9, stamp(flow), "giay-moi")
+    assert flow.read_text("utf-8") == "kind: giay-moi\ngiay-moi: {number: 9, subject: x}\n"
+    text = '{\n  "kind": "thong-bao-ket-luan",\n  "number": "auto",\n  "place": "Huế"\n}\n'
+    json = write(tmp_path, text, "r.json")
+    assert write_number(json, 10, stamp(json))
+    assert json.read_text("utf-8") == text.replace('"auto"', "10")
+    toml = 'kind = "thong-bao-ket-luan"\nnumber = "auto" # số\n\n[giay-moi]\nnumber = "auto"\n'
+    path = write(tmp_path, toml, "r.toml")
+    assert write_number(path, 4, stamp(path), "giay-moi")
+    assert write_number(path, 3, stamp(path), "thong-bao-ket-luan")
+    assert path.read_text("utf-8") == toml.replace('"auto" #', "3 #").replace('"auto"\n', "4\n")
+
+
+def test_a_number_from_an_organisation_file_is_not_written(tmp_path):
+    text = "extends: orgs/van-phong.yaml\nkind: thong-bao-ket-luan\nsubject: x\n"
+    path = write(tmp_path, text)
+    assert not write_number(path, 3, stamp(path), "thong-bao-ket-luan")
+    typed = write(tmp_path, "kind: thong-bao-ket-luan\nnumber: 8\n", "typed.yaml")
+    assert not write_number(typed, 3, stamp(typed))
+    assert typed.read_text("utf-8") == "kind: thong-bao-ket-luan\nnumber: 8\n"
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
+    path = write(tmp_path, RECORD)
+    before = stamp(path)
+    edited = RECORD.replace("Mời họp", "Mời họp giao ban")
+    path.write_text(edited, "utf-8")
+    with pytest.raises(OutputError, match=r"tb.yaml changed while its document was being made"):
+        write_number(path, 7, before, "thong-bao-ket-luan")
+    assert path.read_text("utf-8") == edited
+    assert [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]  # no temporary file left
