@@ -10,6 +10,7 @@ import pytest
 
 from conftest import DATA
 from notice_gen import read_record
+from notice_gen.record.validate import Record
 from notice_gen.register import (
     DuplicateNumber,
     Entry,
@@ -21,7 +22,6 @@ from notice_gen.register import (
     series_for,
     source_key,
 )
-from notice_gen.validate import Record
 
 pytest_plugins = ("register_fixtures",)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..i18n import _
-from ..profiles import DOC_TYPES, FONT
+from ..rules.profiles import DOC_TYPES, FONT
 from .model import Entry, RegisterError
 
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
