@@ -1,0 +1,1 @@
+"""The OOXML layer: reading, validating and writing WordprocessingML packages."""
