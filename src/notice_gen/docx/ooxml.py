@@ -101,7 +101,7 @@ def validate_file(path: Path) -> list[Finding]:
     """The findings of the .docx (or .dotx, .docm) at `path`; its size is checked first."""
     size = path.stat().st_size
     if size > MAX_PACKAGE_BYTES:
-        message = _("{size} bytes, more than the {limit} read; it was not read")
+        message = _("{size} bytes, over the limit of {limit} bytes; it was not read")
         return [Finding("(zip)", 0, message.format(size=size, limit=MAX_PACKAGE_BYTES))]
     return validate_package(path.read_bytes(), suffix=path.suffix)
 
@@ -221,7 +221,11 @@ _TOLERATED = [
 def _validate_schema(part: str, root: etree._Element, findings: Findings) -> None:
     compiled = schemas()
     compiled.models.precheck(root, findings, part)
-    if compiled.xsd.validate(root):
+    try:
+        if compiled.xsd.validate(root):
+            return
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up on some broken trees
+        findings.error(part, 0, _("schema: {message}").format(message=exc))
         return
     shown = 0
     for error in cast("Iterable[Any]", compiled.xsd.error_log):

@@ -229,7 +229,7 @@ def read_package(data: bytes, findings: Findings) -> Package | None:
 
 
 def _too_big(size: int, limit: int) -> str:
-    return _("{size} bytes uncompressed, more than the {limit} read; it was not read").format(
+    return _("{size} bytes uncompressed, over the limit of {limit} bytes; it was not read").format(
         size=size, limit=limit
     )
 
@@ -260,7 +260,7 @@ def _read_zip(data: bytes, package: Package, findings: Findings) -> bool:
             findings.error(
                 "(zip)",
                 0,
-                _("{count} zip members, more than the {limit} read; nothing was read").format(
+                _("{count} zip members, over the limit of {limit}; nothing was read").format(
                     count=len(infos), limit=MAX_MEMBERS
                 ),
             )
@@ -351,7 +351,7 @@ _SHOWN_CHARS = 10
 
 
 def parse_xml(package: Package, part: str, findings: Findings) -> etree._Element | None:
-    """The root of one part, without DTD, entities or network; None if it is not well-formed."""
+    """The root of one part, parsed without DTD, entities or network; None if Word refuses it."""
     data = package.parts[part]
     declared = _XML_DECL.match(data)
     if declared and declared.group(1).decode("ascii", "replace").lower() not in _ENCODINGS:
@@ -377,6 +377,7 @@ def parse_xml(package: Package, part: str, findings: Findings) -> etree._Element
         return None
     if root.getroottree().docinfo.internalDTD is not None:
         findings.error(part, 1, _("the part has a DOCTYPE; packages must not, Word refuses it"))
+        return None
     return root
 
 

@@ -194,8 +194,8 @@ class ContentModels:
         if tag == XS + "any":
             return _Any()
         if tag == XS + "group":
-            node = self.groups[self._qname(node, node.get("ref", ""))]
-            return _Group(True, _max(node), self._children(node))
+            group = self.groups[self._qname(node, node.get("ref", ""))]
+            return _Group(True, _max(node), self._children(group))
         return _Group(tag == XS + "sequence", _max(node), self._children(node))
 
     def _children(self, node: etree._Element) -> tuple[_Particle, ...]:
@@ -493,7 +493,9 @@ class _Compatibility:
                 self.findings.error(
                     self.part,
                     branch,
-                    _("<{element}> inside mc:AlternateContent").format(element=pretty(branch.tag)),
+                    _("<{element}> is not allowed inside mc:AlternateContent").format(
+                        element=pretty(branch.tag)
+                    ),
                 )
         if not choices:
             self.findings.error(self.part, alternate, _("mc:AlternateContent without mc:Choice"))
