@@ -261,3 +261,8 @@ def test_findings_in_vietnamese(good: bytes):
     assert [f.message for f in found] == [
         "tên thành phần là đường dẫn tuyệt đối hoặc chứa '..'; không được đọc"
     ]
+
+
+def test_a_file_that_cannot_be_read(tmp_path: Path):
+    found = validate_file(tmp_path / "missing.docx")
+    assert found == [Finding("(file)", 0, "cannot read the file: No such file or directory")]

@@ -29,6 +29,7 @@ from notice_gen.docx.opc import (
     extension,
     line_of,
     namespace,
+    package_too_big,
     parse_xml,
     pretty,
     qn,
@@ -99,11 +100,15 @@ MAX_SCHEMA_ERRORS = 50
 
 def validate_file(path: Path) -> list[Finding]:
     """The findings of the .docx (or .dotx, .docm) at `path`; its size is checked first."""
-    size = path.stat().st_size
-    if size > MAX_PACKAGE_BYTES:
-        message = _("{size} bytes, over the limit of {limit} bytes; it was not read")
-        return [Finding("(zip)", 0, message.format(size=size, limit=MAX_PACKAGE_BYTES))]
-    return validate_package(path.read_bytes(), suffix=path.suffix)
+    try:
+        size = path.stat().st_size
+        if size > MAX_PACKAGE_BYTES:
+            return [Finding("(zip)", 0, package_too_big(size))]
+        data = path.read_bytes()
+    except OSError as exc:
+        message = _("cannot read the file: {error}").format(error=exc.strerror or exc)
+        return [Finding("(file)", 0, message)]
+    return validate_package(data, suffix=path.suffix)
 
 
 def validate_package(data: bytes, *, suffix: str = ".docx") -> list[Finding]:

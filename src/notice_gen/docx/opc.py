@@ -218,7 +218,7 @@ def resolve(source: str, target: str) -> str:
 def read_package(data: bytes, findings: Findings) -> Package | None:
     """The package in `data` with its content types and relationships, or None if unreadable."""
     if len(data) > MAX_PACKAGE_BYTES:
-        findings.error("(zip)", 0, _too_big(len(data), MAX_PACKAGE_BYTES))
+        findings.error("(zip)", 0, package_too_big(len(data)))
         return None
     package = Package()
     if not _read_zip(data, package, findings):
@@ -226,6 +226,13 @@ def read_package(data: bytes, findings: Findings) -> Package | None:
     _read_content_types(package, findings)
     _read_rels(package, findings)
     return package
+
+
+def package_too_big(size: int) -> str:
+    """Why a package file of `size` bytes is not read."""
+    return _("{size} bytes, over the limit of {limit} bytes; it was not read").format(
+        size=size, limit=MAX_PACKAGE_BYTES
+    )
 
 
 def _too_big(size: int, limit: int) -> str:
