@@ -1,49 +1,40 @@
-"""Shared fixtures: every .docx a test writes is checked with shared/tools/ooxml_check.py."""
+"""Shared fixtures: every .docx a test writes must be a package Word opens."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 
 import pytest
 from docx import Document
 
+from notice_gen.docx.ooxml import errors_in, validate_file
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 RECORDS = Path(__file__).resolve().parent / "records"
 DATA = ROOT / "data"
 
 
-@pytest.fixture(scope="session")
-def ooxml():
-    """The OOXML checker as a module, with its schemas loaded once."""
-    path = SHARED / "tools" / "ooxml_check.py"
-    if not path.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"the OOXML checker is missing: {path}")
-        pytest.skip("shared/tools/ooxml_check.py is not beside the project")
-    spec = importlib.util.spec_from_file_location("ooxml_check", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    schema = module.load_schema(module.default_schema_dir())
-
-    def check(docx: Path) -> list[str]:
-        report = module.check_file(str(docx), schema, 20, [])
-        return [line for line in report.lines(show_warnings=False)]
-
-    return check
+def ooxml_errors(docx: Path) -> list[str]:
+    """What makes Word refuse `docx`, one line per error; [] for a valid package."""
+    return [f"{docx.name}: {finding}" for finding in errors_in(validate_file(docx))]
 
 
 @pytest.fixture(autouse=True)
-def every_docx_passes_ooxml_check(request, tmp_path):
-    """After each test, every .docx it wrote must pass the OOXML checker."""
-    yield
-    written = sorted(tmp_path.rglob("*.docx"))
-    if written:
-        check = request.getfixturevalue("ooxml")
-        errors = [line for docx in written for line in check(docx)]
-        assert not errors, "\n".join(errors)
+def _output_folder(tmp_path: Path) -> Path:
+    """Every test gets a temporary folder, whose .docx files are validated after it runs."""
+    return tmp_path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A test that wrote a .docx Word would refuse fails, with the reasons."""
+    result = yield
+    folder = getattr(item, "funcargs", {}).get("tmp_path")
+    if folder is not None:
+        errors = [line for docx in sorted(folder.rglob("*.docx")) for line in ooxml_errors(docx)]
+        if errors:
+            pytest.fail("invalid OOXML written:\n" + "\n".join(errors), pytrace=False)
+    return result
 
 
 @pytest.fixture
