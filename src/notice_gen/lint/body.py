@@ -49,7 +49,11 @@ def title(c: Context) -> None:
         c.error("TITLE", _("no line under the subject"), last.where)
         return
     widest = min(
-        max(width(p.text, max(p.sizes(), default=14), bold=True) for p in subject),
+        max(
+            width(line, max(p.sizes(), default=14), bold=True)
+            for p in subject
+            for line in p.text.split("\n")
+        ),
         c.widest_text(),
     )
     low, high = (share * widest for share in RULE_UNDER)
