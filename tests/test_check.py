@@ -5,6 +5,7 @@ get them wrong."""
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -265,3 +266,27 @@ def test_render_refuses_a_document_that_breaks_a_rule(tmp_path, monkeypatch):
     assert "DATE: the date line is italic" in str(exc.value)
     assert "van-ban.state.docx" in str(exc.value)
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_check_rejects_an_element_word_does_not_know(tmp_path_factory):
+    """A document Word would refuse is an error of `notice-gen check` (rule OOXML)."""
+    folder = tmp_path_factory.mktemp("refused")  # outside tmp_path: the fixture would refuse it
+    from notice_gen import render_file
+
+    good, _warnings = render_file(DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml", folder)
+    with zipfile.ZipFile(good) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:body>", b"<w:body><w:bogus/>", 1
+    )
+    bad = folder / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = CliRunner().invoke(main, ["--lang", "en", "check", str(bad)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if " OOXML " in line]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{bad}: OOXML error: ")
+    assert "bogus" in lines[0] and "word/document.xml" in lines[0]
+    assert result.output.rstrip().endswith("1 document(s), 1 error(s), 0 warning(s)")

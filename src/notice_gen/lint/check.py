@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..docx.ooxml import validate_package
 from ..docx.reader import Document, layout
 from ..i18n import _
 from ..rules.profiles import PROFILES
@@ -45,13 +46,19 @@ RULES: dict[str, Rule] = {  # rule id -> its judge, in the order findings are re
 }
 
 
-def check_bytes(data: bytes, name: str, profile: str = "auto") -> list[Finding]:
-    """All findings for the .docx `data`; `profile` is a profile name or `auto`."""
+def check_bytes(
+    data: bytes, name: str, profile: str = "auto", *, package: bool = False
+) -> list[Finding]:
+    """All findings for the .docx `data`; `profile` is a profile name or `auto`. With
+    `package`, the OOXML package is validated first (rule OOXML: what Word would refuse)."""
+    findings = package_findings(data, name) if package else []
+    if any(f.severity == "error" for f in findings):
+        return findings
     try:
         doc = Document(data)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         message = _("not a readable .docx ({exc})").format(exc=exc)
-        return [Finding(name, "FILE", "error", message)]
+        return [*findings, Finding(name, "FILE", "error", message)]
     chosen = PROFILES.get(profile) if profile != "auto" else detect_profile(layout(doc))
     if chosen is None:
         message = _("neither the Quốc hiệu nor ĐẢNG CỘNG SẢN VIỆT NAM found; give --profile")
@@ -59,7 +66,15 @@ def check_bytes(data: bytes, name: str, profile: str = "auto") -> list[Finding]:
     context = Context(name, doc, chosen)
     for judge in RULES.values():
         judge(context)
-    return context.findings
+    return findings + context.findings
+
+
+def package_findings(data: bytes, name: str) -> list[Finding]:
+    """What the OOXML validator says of the package, as findings of rule OOXML."""
+    return [
+        Finding(name, "OOXML", f.severity, f.message, f"{f.part}:{f.line}" if f.line else f.part)
+        for f in validate_package(data, suffix=Path(name).suffix or ".docx")
+    ]
 
 
 def check_file(path: Path, profile: str = "auto") -> list[Finding]:
@@ -69,4 +84,4 @@ def check_file(path: Path, profile: str = "auto") -> list[Finding]:
     except OSError as exc:
         message = _("cannot read ({reason})").format(reason=exc.strerror)
         return [Finding(str(path), "FILE", "error", message)]
-    return check_bytes(data, str(path), profile)
+    return check_bytes(data, str(path), profile, package=True)
