@@ -376,6 +376,8 @@ def new(kind: str, profile: str) -> None:
     regime = "state" if profile == "nd30" else "party"
     starter = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
     text = starter.read_text("utf-8").replace("profile: party-hd05", f"profile: {profile}")
+    if profile == "party-hd36":  # dated while Hướng dẫn 36 was in force
+        text = text.replace("2026-10-", "2025-10-")
     click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
 
 

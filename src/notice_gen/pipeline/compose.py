@@ -52,7 +52,7 @@ def two_digits(value: int) -> str:
 def number_line(record: Record) -> str:
     """`Số: 05/TB-VP` (State) or `Số 135-TB/TU` (Party); blank when there is no number yet."""
     rules = record.rules
-    number = two_digits(record.number) if record.number else BLANK_NUMBER
+    number = two_digits(record.number) if isinstance(record.number, int) else BLANK_NUMBER
     return rules.number_format.format(
         number=number, type=rules.type_codes[record.kind], issuer=record.issuer.code
     )

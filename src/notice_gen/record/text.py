@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -226,7 +227,7 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
             return cleaned
         return value
 
-    return Source(source.path, walk(source.data, ()), source.positions), warnings
+    return replace(source, data=walk(source.data, ())), warnings
 
 
 def convert_file(text: str) -> tuple[str, int]:
