@@ -242,6 +242,8 @@ def batch(
         jobs = engine.jobs_from(list(sources), base)
     except NoticeGenError as exc:
         sys.exit(_fail(exc))
+    for note in dict.fromkeys(job.note for job in jobs if job.note):
+        click.echo(note, err=True)
     if not jobs:
         click.echo(
             _("error: {message}").format(message=_("no records found in the sources")), err=True
