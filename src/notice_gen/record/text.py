@@ -240,3 +240,50 @@ def convert_file(text: str) -> tuple[str, int]:
         changed += new != line
         lines.append(new)
     return "\n".join(lines), changed
+
+
+_MARKER = re.compile(r"\\\*|\*{1,3}")
+
+
+def emphasis(text: str) -> list[tuple[str, str]] | None:
+    """Body text cut where `*nghiêng*` (italic) and `**đậm**` (bold) start and end:
+    (piece, style) pairs, style "", "i", "b" or "bi"; `\\*` is a literal asterisk.
+
+    A marker opens before a letter and closes after one, as in Markdown. None when a
+    marker is left without its pair: the text is then printed as written.
+    """
+    if "*" not in text:
+        return [(text, "")]
+    pieces: list[tuple[str, str]] = []
+    open_: list[str] = []  # the markers open, innermost last
+    start = 0
+    buffer = ""
+    for match in _MARKER.finditer(text):
+        buffer += text[start : match.start()]
+        start = match.end()
+        token = match.group()
+        if token == "\\*":
+            buffer += "*"
+            continue
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        style = {"*": "i", "**": "b", "***": "bi"}[token]
+        if open_ and open_[-1] == style and not before.isspace():
+            pieces.append((buffer, "".join(sorted(set("".join(open_))))))
+            open_.pop()
+        elif not after.isspace() and style not in open_:
+            pieces.append((buffer, "".join(sorted(set("".join(open_))))))
+            open_.append(style)
+        else:
+            return None
+        buffer = ""
+    if open_:
+        return None
+    pieces.append((buffer + text[start:], ""))
+    return [(piece, style) for piece, style in pieces if piece]
+
+
+def plain(text: str) -> str:
+    """Body text as printed without its emphasis markers."""
+    spans = emphasis(text)
+    return "".join(piece for piece, _style in spans) if spans else text

@@ -26,7 +26,7 @@ from ..errors import Problem, RecordError
 from ..i18n import N_, _
 from ..rules.profiles import KINDS, PROFILES, Profile
 from .load import KeyPath, Source, key_name
-from .text import hygiene
+from .text import emphasis, hygiene
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
@@ -471,6 +471,7 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
     problems: list[Problem] = []
     warnings: list[Problem] = []
     problems += _capitals(record, source) + _wording(record, source)
+    warnings += _unpaired(record, source)
     signer = record.signer or Signer(position="-", name="-")
     if signer.authority is not None:
         marker = authority_marker(signer.authority, rules)
@@ -531,6 +532,32 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
                 )
             )
     return problems, warnings
+
+
+def _body_texts(record: Record) -> list[tuple[KeyPath, str]]:
+    """The body text a clerk typed, with emphasis allowed: intro, points, closing."""
+    out = [(("intro", i), t) for i, t in enumerate(record.intro or [])]
+    out += [(("closing", i), t) for i, t in enumerate(record.closing or [])]
+
+    def points(items: list[Point], key: KeyPath) -> None:
+        for n, point in enumerate(items):
+            out.extend(((*key, n, "text", i), t) for i, t in enumerate(point.text or []))
+            points(point.points, (*key, n, "points"))
+
+    points(record.conclusions, ("conclusions",))
+    return out
+
+
+def _unpaired(record: Record, source: Source) -> list[Problem]:
+    message = _(
+        "an asterisk without its pair is printed as it is: *nghiêng* and **đậm** need "
+        "both, and \\* prints an asterisk"
+    )
+    return [
+        source.problem(key, message)
+        for key, text in _body_texts(record)
+        if "*" in text and emphasis(text) is None
+    ]
 
 
 def bare(item: str) -> str:
