@@ -401,12 +401,16 @@ def convert(records: tuple[Path, ...]) -> None:
 
     for record in records:
         original = record.read_bytes()
+        raw = False
         try:
-            text, changed = convert_file(original.decode("utf-8-sig"))
-        except UnicodeDecodeError:
+            decoded = original.decode("utf-8-sig")
+        except UnicodeDecodeError:  # raw 8-bit TCVN3 or VNI bytes
+            decoded, raw = original.decode("latin-1"), True
+        text, changed = convert_file(decoded)
+        if raw and not changed:
             click.echo(
                 _("error: {message}").format(
-                    message=_("{path}: not UTF-8 text").format(path=record)
+                    message=_("{path}: neither UTF-8 nor TCVN3 or VNI text").format(path=record)
                 ),
                 err=True,
             )

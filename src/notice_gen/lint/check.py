@@ -20,7 +20,7 @@ from lxml import etree
 
 from ..i18n import N_, _
 from ..pipeline.compose import width
-from ..record.text import legacy_encoding
+from ..record.text import legacy_encoding, legacy_fragment
 from ..rules.profiles import PROFILES, Profile
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -543,7 +543,7 @@ class Checker:
                         p.where,
                     )
                     break
-                if encoding := legacy_encoding(r.text):
+                if encoding := legacy_encoding(r.text) or legacy_fragment(r.text):
                     self.error(
                         "UNICODE",
                         _(

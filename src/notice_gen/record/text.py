@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -119,6 +120,42 @@ def legacy_encoding(text: str) -> str | None:
     return None
 
 
+_TCVN3_WORD = re.compile("[A-Za-z][µ¸¶·¹¨»¾¼½©®ª«¬×ÞßÇÐ÷þ\xad]")
+
+
+def legacy_fragment(text: str) -> str | None:
+    """`tcvn3` or `vni` for even a short legacy-encoded word (`Hµ Néi`, `Haø Noäi`)
+    in otherwise Unicode text: a letter followed by a byte no Vietnamese word has."""
+    if _TCVN3_WORD.search(text):
+        return "tcvn3"
+    if VNI_MARK.search(text):
+        return "vni"
+    return None
+
+
+def record_encoding(texts: list[str]) -> str | None:
+    """`tcvn3` or `vni` when most of a record's text fields are in that legacy
+    encoding: its short fields are then converted too."""
+    counts = {"tcvn3": 0, "vni": 0, "unicode": 0}
+    for text in texts:
+        if _VIETNAMESE.search(text):
+            counts["unicode"] += 1
+        elif encoding := legacy_encoding(text):
+            counts[encoding] += 1
+    best = max(("tcvn3", "vni"), key=lambda name: counts[name])
+    return best if counts[best] > counts["unicode"] else None
+
+
+def _legacy_in(text: str, encoding: str | None) -> str | None:
+    """The legacy encoding of `text`, on its own or as part of a legacy record."""
+    found = legacy_encoding(text)
+    if not found and not _VIETNAMESE.search(text):
+        found = legacy_fragment(text)
+    if found or encoding is None or not _LATIN1.search(text) or _VIETNAMESE.search(text):
+        return found
+    return encoding
+
+
 def from_tcvn3(text: str) -> str:
     out = []
     for ch in text:
@@ -182,11 +219,12 @@ def modern_tones(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def clean_text(text: str, tones: str = "keep") -> tuple[str, list[str]]:
+def clean_text(text: str, tones: str = "keep", record: str | None = None) -> tuple[str, list[str]]:
     """The cleaned text and what was done to it, in words (cached: a batch repeats its
-    shared text in every record). Do not modify the result."""
+    shared text in every record); `record` is the legacy encoding of the whole record.
+    Do not modify the result."""
     done = []
-    encoding = legacy_encoding(text)
+    encoding = _legacy_in(text, record)
     if encoding == "tcvn3":
         text, done = from_tcvn3(text), [*done, _("converted from TCVN3 (.VnTime) to Unicode")]
     elif encoding == "vni":
@@ -214,6 +252,7 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
     """Every text value of the record cleaned, with a warning naming each key changed."""
     tones = source.data.get("tone_marks", "keep")
     warnings: list[Problem] = []
+    encoding = record_encoding(list(_strings(source.data)))
 
     def walk(value: Any, key: KeyPath) -> Any:
         if isinstance(value, dict):
@@ -221,20 +260,36 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
         if isinstance(value, list):
             return [walk(v, (*key, i)) for i, v in enumerate(value)]
         if isinstance(value, str):
-            cleaned, done = clean_text(value, tones if isinstance(tones, str) else "keep")
+            cleaned, done = clean_text(value, tones if isinstance(tones, str) else "keep", encoding)
             if done:
                 warnings.append(source.problem(key, "; ".join(done)))
             return cleaned
         return value
 
-    return replace(source, data=walk(source.data, ())), warnings
+    written = {
+        key: replace(line, text=clean_text(line.text, "keep", encoding)[0])
+        for key, line in source.written.items()
+    }
+    return replace(source, data=walk(source.data, ()), written=written), warnings
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
 
 
 def convert_file(text: str) -> tuple[str, int]:
-    """A record file's text with each legacy-encoded line converted; and how many lines."""
+    """A record file's text with each legacy-encoded line converted, short ones too when
+    most of the file is legacy-encoded; and how many lines."""
     lines, changed = [], 0
+    whole = record_encoding(text.split("\n"))
     for line in text.split("\n"):
-        encoding = legacy_encoding(line)
+        encoding = _legacy_in(line, whole)
         new = from_tcvn3(line) if encoding == "tcvn3" else from_vni(line) if encoding else line
         new = unicodedata.normalize("NFC", new)
         changed += new != line
