@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from docx import Document
 from conftest import RECORDS
 from docx_helpers import body_paragraphs
 from notice_gen import RecordError, read_record, render_file
+from notice_gen.lint.check import check_file
 
 BEN_TRE = RECORDS / "clerk-ben-tre-2021.yaml"
 STATE = """\
@@ -187,6 +189,20 @@ def test_a_date_outside_the_rulebook_is_an_error_unless_historical(tmp_path):
                for w in warnings)  # fmt: skip
     recipients = [p.text for p in document.tables[-1].cell(0, 0).paragraphs]
     assert recipients[1] == "- Ban Thường vụ Tỉnh ủy;"  # HD 05 punctuation, as declared
+
+
+def test_the_document_declares_its_profile_and_check_judges_by_it(tmp_path):
+    text = BEN_TRE.read_text("utf-8").replace("profile: party-hd36", "profile: party-hd05")
+    out, _ = render_file(write(tmp_path, text + "historical: true\n"), tmp_path / "out")
+    with zipfile.ZipFile(out) as package:
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+    assert "<vt:lpwstr>party-hd05</vt:lpwstr>" in custom and 'name="notice-gen.profile"' in custom
+    core = Document(str(out)).core_properties
+    assert core.title.startswith("tại hội nghị tổng kết 4 năm thực hiện phương châm")
+    assert core.author == "TỈNH ỦY"  # dc:creator
+    # dated 2021 with HD 05 punctuation: detection alone would judge it by HD 36
+    assert [f for f in check_file(out) if f.severity == "error"] == []
+    assert [f.rule for f in check_file(out, "party-hd36") if f.severity == "error"] == ["RECIP"] * 3
 
 
 SYNTAX = [

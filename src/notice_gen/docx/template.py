@@ -41,6 +41,7 @@ from ..rules.profiles import (
     Style,
     text_width,
 )
+from . import properties
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -130,6 +131,7 @@ class _Part:
     name: str
     template: jinja2.Template | None = None  # None for a part copied as it is
     stored: bytes = b""  # a copied part: its zip entry, compressed once
+    properties: bytes = b""  # a document properties part, filled in for each document
 
 
 class Template:
@@ -145,6 +147,9 @@ class Template:
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         self.parts: list[_Part] = []
         for name, data, is_story in _prepared(path, profile):
+            if name in properties.PARTS:
+                self.parts.append(_Part(name, properties=data))
+                continue
             if not is_story:
                 self.parts.append(_Part(name, stored=_compressed(data)))
                 continue
@@ -158,7 +163,14 @@ class Template:
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
         entries = [
-            part.stored or _compressed(self._render_part(part, context), 1) for part in self.parts
+            part.stored
+            or _compressed(
+                properties.fill(part.name, part.properties, context["properties"])
+                if part.properties and "properties" in context
+                else part.properties or self._render_part(part, context),
+                1,
+            )
+            for part in self.parts
         ]
         return _zip([part.name for part in self.parts], entries)
 
@@ -308,6 +320,12 @@ def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(
             _("{path}: not a readable .docx file ({detail})").format(path=path, detail=exc)
+        ) from None
+    try:
+        members = properties.register(members)
+    except (KeyError, etree.XMLSyntaxError):
+        raise TemplateError(
+            _("{path}: [Content_Types].xml is missing or broken").format(path=path)
         ) from None
     stories = _story_parts(members, path)
     parts: Prepared = []

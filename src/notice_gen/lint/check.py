@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..docx.properties import declared_profile
 from ..i18n import N_, _
 from ..pipeline.compose import width
 from ..record.text import legacy_encoding, legacy_fragment
@@ -1206,7 +1207,8 @@ def check_bytes(data: bytes, name: str, profile: str = "auto") -> list[Finding]:
         doc = Document(data)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         return [Finding(name, "FILE", "error", f"not a readable .docx ({exc})")]
-    chosen = PROFILES.get(profile) if profile != "auto" else detect_profile(layout(doc))
+    declared = PROFILES.get(declared_profile(data) or "") if profile == "auto" else None
+    chosen = PROFILES.get(profile) if profile != "auto" else declared or detect_profile(layout(doc))
     if chosen is None:
         return [
             Finding(

@@ -17,6 +17,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from ..docx.properties import generator
 from ..docx.template import emphasis_markup
 from ..record.text import emphasis
 from ..record.validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
@@ -349,4 +350,10 @@ def context(record: Record) -> dict[str, Any]:
         "rules": rule_lengths(record),
         "profile": rules.name,
         "kind": record.kind,
+        "properties": {  # docProps: what the document says about itself
+            "profile": rules.name,
+            "generator": generator(),
+            "title": record.subject,
+            "creator": " ".join(record.issuer.name),
+        },
     }
