@@ -40,14 +40,14 @@ def test_mixed_sheet_renders_the_good_rows_and_names_the_bad(tmp_path):
             ["number", "signer.name", "recipients", "date"],
             ["1", "Nguyễn Văn A", "Sở Tài chính; Sở Nội vụ", "2026-03-05"],
             ["abc", "Lê Văn C", "Sở Y tế", "2026-03-05"],
-            ["3", "Trần Thị B", "Sở Y tế\nSở Giáo dục", "05/03/2026"],
+            ["3", "Trần Thị B", "Sở Y tế\nSở Giáo dục", "30/02/2026"],
             ["04", "Phạm D", "Sở Xây dựng", "2026-03-09"],
         ],
     )
     result = run(sheet, "--base", BASE, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 2
     assert f"error: {sheet}:3: number: expected a whole number" in result.output
-    assert f"error: {sheet}:4: date: expected a date written YYYY-MM-DD" in result.output
+    assert f"error: {sheet}:4: date: there is no such date as 30/02/2026" in result.output
     out = tmp_path / "out"
     assert sorted(p.name for p in out.glob("*.docx")) == ["units-2.docx", "units-5.docx"]
     assert header_number(out / "units-2.docx") == "Số: 01/TB-VP"

@@ -242,6 +242,8 @@ def batch(
         jobs = engine.jobs_from(list(sources), base)
     except NoticeGenError as exc:
         sys.exit(_fail(exc))
+    for note in dict.fromkeys(job.note for job in jobs if job.note):
+        click.echo(note, err=True)
     if not jobs:
         click.echo(
             _("error: {message}").format(message=_("no records found in the sources")), err=True
@@ -376,6 +378,8 @@ def new(kind: str, profile: str) -> None:
     regime = "state" if profile == "nd30" else "party"
     starter = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
     text = starter.read_text("utf-8").replace("profile: party-hd05", f"profile: {profile}")
+    if profile == "party-hd36":  # dated while Hướng dẫn 36 was in force
+        text = text.replace("2026-10-", "2025-10-")
     click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
 
 
@@ -397,12 +401,16 @@ def convert(records: tuple[Path, ...]) -> None:
 
     for record in records:
         original = record.read_bytes()
+        raw = False
         try:
-            text, changed = convert_file(original.decode("utf-8-sig"))
-        except UnicodeDecodeError:
+            decoded = original.decode("utf-8-sig")
+        except UnicodeDecodeError:  # raw 8-bit TCVN3 or VNI bytes
+            decoded, raw = original.decode("latin-1"), True
+        text, changed = convert_file(decoded)
+        if raw and not changed:
             click.echo(
                 _("error: {message}").format(
-                    message=_("{path}: not UTF-8 text").format(path=record)
+                    message=_("{path}: neither UTF-8 nor TCVN3 or VNI text").format(path=record)
                 ),
                 err=True,
             )

@@ -10,6 +10,7 @@ one deterministic zip write.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import io
 import marshal
@@ -39,10 +40,12 @@ from ..rules.profiles import (
     Style,
     text_width,
 )
-from .ns import NS, STORY_TYPES, story_parts, w
+from . import properties
+from .ns import NS, STORY_TYPES, XML_SPACE, story_parts, w
 from .package import PackageError, open_package, parse_xml
 from .sandbox import Sandbox, SecurityError, seconds, tag_text
 
+EMPHASIS = "urn:notice-gen:emphasis"  # marks the runs `emphasis_markup` opens, until rendered
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
     "NGRuleIssuer": "issuer",
     "NGRuleMotto": "motto",
@@ -116,6 +119,7 @@ class _Part:
     name: str
     template: jinja2.Template | None = None  # None for a part copied as it is
     stored: bytes = b""  # a copied part: its zip entry, compressed once
+    properties: bytes = b""  # a document properties part, filled in for each document
 
 
 class Template:
@@ -132,6 +136,9 @@ class Template:
         self.parts: list[_Part] = []
         self.sources: dict[str, str] = {}
         for name, data, is_story in _prepared(path, profile):
+            if name in properties.PARTS:
+                self.parts.append(_Part(name, properties=data))
+                continue
             if not is_story:
                 self.parts.append(_Part(name, stored=_compressed(data)))
                 continue
@@ -152,7 +159,14 @@ class Template:
         """The .docx bytes for `context`; the same context gives the same bytes."""
         self.env.budget.start(seconds())
         entries = [
-            part.stored or _compressed(self._render_part(part, context), 1) for part in self.parts
+            part.stored
+            or _compressed(
+                properties.fill(part.name, part.properties, context["properties"])
+                if part.properties and "properties" in context
+                else part.properties or self._render_part(part, context),
+                1,
+            )
+            for part in self.parts
         ]
         return _zip([part.name for part in self.parts], entries)
 
@@ -179,14 +193,54 @@ class Template:
                 )
             ) from None
         try:
-            parse_xml(xml)
+            root = parse_xml(xml)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 _("{path}: {part}: rendered XML is broken ({detail})").format(
                     path=self.path, part=name, detail=exc
                 )
             ) from None
+        if EMPHASIS.encode() in xml:
+            _emphasis_runs(root)
+            xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return xml
+
+
+def emphasis_markup(spans: list[tuple[str, str]], escape: Any) -> str:
+    """Markup for text inside a template's `<w:t>`: each piece after the first, and a
+    first one with emphasis, in a run of its own, marked with its style ("", "i", "b",
+    "bi") until `_emphasis_runs` gives it the run properties of the template's run.
+    `escape` turns a piece into the escaped content of a `<w:t>`."""
+    out = []
+    for n, (piece, style) in enumerate(spans):
+        if n or style:
+            out.append(
+                f'</w:t></w:r><w:r xmlns:ng="{EMPHASIS}" ng:e="{style}"><w:t xml:space="preserve">'
+            )
+        out.append(escape(piece))
+    return "".join(out)
+
+
+def _emphasis_runs(root: etree._Element) -> None:
+    """Runs opened by `emphasis_markup`: the template run's properties, plus italic or
+    bold; the template run keeps the spaces around the emphasis."""
+    mark = f"{{{EMPHASIS}}}e"
+    marked = {r: r.get(mark) for r in root.iter(w("r")) if r.get(mark) is not None}
+    for run, style in marked.items():
+        del run.attrib[mark]
+        original = run.getprevious()
+        while original is not None and (original.tag != w("r") or original in marked):
+            original = original.getprevious()
+        found = original.find(w("rPr")) if original is not None else None
+        rpr = copy.deepcopy(found) if found is not None else etree.Element(w("rPr"))
+        run.insert(0, rpr)
+        for tag in ("b", "bCs") if "b" in style else ():
+            _set(rpr, tag, RPR_ORDER)
+        for tag in ("i", "iCs") if "i" in style else ():
+            _set(rpr, tag, RPR_ORDER)
+        for text in original.iter(w("t")) if original is not None else ():
+            text.set(XML_SPACE, "preserve")
+        etree.cleanup_namespaces(run)
 
 
 def _compressed(data: bytes, level: int = 6) -> bytes:
@@ -271,6 +325,12 @@ def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
     except PackageError as exc:
         raise TemplateError(
             _("{path}: not a readable .docx file ({detail})").format(path=path, detail=exc)
+        ) from None
+    try:
+        members = properties.register(members)
+    except (KeyError, etree.XMLSyntaxError):
+        raise TemplateError(
+            _("{path}: [Content_Types].xml is missing or broken").format(path=path)
         ) from None
     stories = _story_parts(members, path)
     parts: Prepared = []

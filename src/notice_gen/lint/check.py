@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..docx.ooxml import validate_package
+from ..docx.properties import declared_profile
 from ..docx.reader import Document, layout
 from ..i18n import _
 from ..rules.profiles import PROFILES
@@ -59,7 +60,8 @@ def check_bytes(
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         message = _("not a readable .docx ({exc})").format(exc=exc)
         return [*findings, Finding(name, "FILE", "error", message)]
-    chosen = PROFILES.get(profile) if profile != "auto" else detect_profile(layout(doc))
+    declared = PROFILES.get(declared_profile(data) or "") if profile == "auto" else None
+    chosen = PROFILES.get(profile) if profile != "auto" else declared or detect_profile(layout(doc))
     if chosen is None:
         message = _("neither the Quốc hiệu nor ĐẢNG CỘNG SẢN VIỆT NAM found; give --profile")
         return [Finding(name, "PROFILE", "unjudged", message)]

@@ -6,7 +6,7 @@ import unicodedata
 
 from ..docx.reader import Para
 from ..i18n import _
-from ..record.text import legacy_encoding
+from ..record.text import legacy_encoding, legacy_fragment
 from ..rules.profiles import FONT
 from ..rules.wording import LEGACY_FONT
 from .context import Context
@@ -35,7 +35,7 @@ def unicode(c: Context) -> None:
                 message = _("legacy font {font} (TCVN3/VNI text, not Unicode)")
                 c.error("UNICODE", message.format(font=r.font), p.where)
                 break
-            if encoding := legacy_encoding(r.text):
+            if encoding := legacy_encoding(r.text) or legacy_fragment(r.text):
                 message = _(
                     "text looks like {value} code points (notice-gen convert turns it into Unicode)"
                 )

@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -26,12 +25,10 @@ from ..i18n import _
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
 from ..rules.profiles import KINDS
 from .names import fields, from_pattern, inside_folder
-from .paths import cell_file
+from .sheets import SHEETS, read_sheet
 from .write import OutputDir, atomic_write, put
 
 RUN_MANIFEST = "manifest"
-SHEETS = (".csv", ".xlsx")
-LIST_KEYS = {"recipients", "title", "intro", "closing", "numbering"}
 
 
 @dataclass
@@ -47,6 +44,7 @@ class Job:
     base: str | None = None  # a record whose keys are the defaults
     name: str = ""
     recorded: str | None = None  # SHA-256 notice-gen wrote for this output before
+    note: str = ""  # how its sheet was read (encoding, separator), said once per run
 
 
 @dataclass
@@ -94,7 +92,12 @@ def _extended(texts: dict[Path, str]) -> set[Path]:
 def _file_jobs(path: Path, base: Path | None, stem: str, text: str | None) -> list[Job]:
     suffix = path.suffix.lower()
     if suffix in SHEETS:
-        return list(_sheet_jobs(path, base))
+        sheet = read_sheet(path, base)
+        return [
+            Job(str(path), f"row {r.number}", f"{path.stem}-{r.number}", data=r.data,
+                positions=r.positions, base=r.base, note=sheet.note)
+            for r in sheet.rows
+        ]  # fmt: skip
     if suffix in (".yaml", ".yml"):
         if text is None:
             text = path.read_text("utf-8", errors="replace")
@@ -133,82 +136,6 @@ def _multi_jobs(source: Source, base: Path | None, stem: str) -> list[Job]:
 def _shift(positions: dict[KeyPath, tuple[Path, int]], prefix: KeyPath) -> dict:
     n = len(prefix)
     return {k[n:]: v for k, v in positions.items() if k[:n] == prefix}
-
-
-def _sheet_jobs(path: Path, base: Path | None) -> Iterator[Job]:
-    """One job per row: columns named by key path (`signer.name`)."""
-    rows = _csv_rows(path) if path.suffix.lower() == ".csv" else _xlsx_rows(path)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    for number, values in enumerate(rows, 2):
-        data: dict[str, Any] = {}
-        positions: dict[KeyPath, tuple[str, int]] = {}
-        row_base = str(base) if base else None
-        for column, value in zip(header, values, strict=False):
-            if not column or value in (None, ""):
-                continue
-            if column == "extends":
-                row_base = str(path.parent / value)
-                continue
-            keys = tuple(column.split("."))
-            _put(data, keys, _cell_value(keys[-1], value, path))
-            positions[keys] = (str(path), number)
-        if data or row_base:
-            yield Job(
-                str(path),
-                f"row {number}",
-                f"{path.stem}-{number}",
-                data=data,
-                positions=positions,
-                base=row_base,
-            )
-
-
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from csv.reader(handle)
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    for row in book.worksheets[0].iter_rows():
-        yield [_xlsx_text(cell) for cell in row]
-
-
-def _xlsx_text(cell: Any) -> Any:
-    """Excel's typed value back to the text a person sees, so the record model converts it."""
-    value = cell.value
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, (date, time)):
-        return value.isoformat()[:5] if isinstance(value, time) else value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and re.fullmatch(r"0+", cell.number_format or ""):
-        return str(value).zfill(len(cell.number_format))
-    return str(value)
-
-
-def _cell_value(key: str, value: Any, sheet: Path) -> Any:
-    if key == "recipients" or (key in LIST_KEYS and isinstance(value, str) and ";" in value):
-        return [v.strip() for v in re.split(r"[;\n]", value) if v.strip()]
-    if key == "conclusions":
-        file = cell_file(sheet, value)
-        if len(value) < 256 and "\n" not in value and file.suffix in SUFFIXES and file.is_file():
-            return load(file).data.get("conclusions", [])
-        if len(value) < 256 and "\n" not in value and file.suffix == ".txt" and file.is_file():
-            value = file.read_text("utf-8")
-        return [line.strip() for line in value.splitlines() if line.strip()]
-    return value
-
-
-def _put(data: dict[str, Any], keys: KeyPath, value: Any) -> None:
-    for key in keys[:-1]:
-        data = data.setdefault(key, {})
-    data[keys[-1]] = value
 
 
 # -- naming ----------------------------------------------------------------

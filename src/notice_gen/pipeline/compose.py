@@ -15,6 +15,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from ..docx.properties import generator
+from ..docx.template import emphasis_markup
+from ..record.text import emphasis
 from ..record.validate import Meeting, Person, Point, Record
 from ..rules.bounds import RULE_UNDER
 from ..rules.metrics import width
@@ -41,7 +44,20 @@ class WordText(str):
     """Text whose line breaks become Word line breaks when a template prints it."""
 
     def __html__(self) -> str:
-        return str(escape(str(self))).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+        return _escaped(str(self))
+
+
+class BodyText(WordText):
+    """Body text (intro, points, closing): `*nghiêng*` and `**đậm**` become italic and
+    bold runs, `\\*` an asterisk; a marker without its pair is printed as written."""
+
+    def __html__(self) -> str:
+        spans = emphasis(str(self))
+        return emphasis_markup(spans, _escaped) if spans else _escaped(str(self))
+
+
+def _escaped(text: str) -> str:
+    return str(escape(text)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
 
 
 @cache
@@ -53,7 +69,7 @@ def two_digits(value: int) -> str:
 def number_line(record: Record) -> str:
     """`Số: 05/TB-VP` (State) or `Số 135-TB/TU` (Party); blank when there is no number yet."""
     rules = record.rules
-    number = two_digits(record.number) if record.number else BLANK_NUMBER
+    number = two_digits(record.number) if isinstance(record.number, int) else BLANK_NUMBER
     return rules.number_format.format(
         number=number, type=rules.type_codes[record.kind], issuer=record.issuer.code
     )
@@ -146,9 +162,10 @@ def body(record: Record) -> list[dict[str, str]]:
     elif record.kind == "bien-ban":
         paragraphs = minutes(record)
     else:
-        paragraphs = [_paragraph(text) for text in (record.intro or intro_from(record.meeting))]
+        intro = [BodyText(t) for t in record.intro] if record.intro else intro_from(record.meeting)
+        paragraphs = [_paragraph(text) for text in intro]
         paragraphs += _points(record.conclusions, tuple(record.numbering or DEFAULT_NUMBERING), [])
-    return paragraphs + [_paragraph(text) for text in record.closing or []]
+    return paragraphs + [_paragraph(BodyText(text)) for text in record.closing or []]
 
 
 def clock(time: str) -> str:
@@ -231,7 +248,8 @@ def minutes(record: Record) -> list[dict[str, str]]:
 
 
 def _paragraph(text: str, lead: str = "", heading: str = "") -> dict[str, str]:
-    return {"label": WordText(lead), "heading": WordText(heading), "text": WordText(text)}
+    body = text if isinstance(text, BodyText) else WordText(text)
+    return {"label": WordText(lead), "heading": WordText(heading), "text": body}
 
 
 def _points(points: list[Point], scheme: tuple[str, ...], path: list[int]) -> list[dict[str, str]]:
@@ -243,11 +261,11 @@ def _points(points: list[Point], scheme: tuple[str, ...], path: list[int]) -> li
         texts = point.text or [""]
         heading = point.heading or ""
         first = _paragraph(
-            texts[0],
+            BodyText(texts[0]),
             f"{mark} ",
             f"{heading} " if heading and texts[0] else heading,
         )
-        out += [first, *(_paragraph(t) for t in texts[1:])]
+        out += [first, *(_paragraph(BodyText(t)) for t in texts[1:])]
         out += _points(point.points, scheme, [*path, n])
     return out
 
@@ -318,4 +336,10 @@ def context(record: Record) -> dict[str, Any]:
         "rules": rule_lengths(record),
         "profile": rules.name,
         "kind": record.kind,
+        "properties": {  # docProps: what the document says about itself
+            "profile": rules.name,
+            "generator": generator(),
+            "title": record.subject,
+            "creator": " ".join(record.issuer.name),
+        },
     }

@@ -26,9 +26,27 @@ else:  # pragma: no cover
 
 from ..errors import Problem, RecordError
 from ..i18n import _
+from .syntax import explain
 
 KeyPath = tuple[str | int, ...]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+
+@dataclass(frozen=True)
+class Written:
+    """A value YAML split into keys, and how the clerk wrote it.
+
+    For a one-key mapping made of a line of text (`- UBND các huyện: Ba Tri`), `text` is
+    that line. For a key inside `{ }` after the first, `text` is the previous key's value
+    through this key (`Tỉnh ủy viên, Phó Trưởng Ban`), `previous` names that key and
+    `fixed` is the source line with that value in quotes.
+    """
+
+    text: str
+    line: int
+    previous: str = ""
+    fixed: str = ""
+    bare: bool = True  # the key has no value of its own (no `: ` after it)
 
 
 @dataclass
@@ -38,6 +56,8 @@ class Source:
     path: Path
     data: dict[str, Any]
     positions: dict[KeyPath, tuple[Path, int]] = field(default_factory=dict)
+    written: dict[KeyPath, Written] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     def locate(self, key: KeyPath) -> tuple[Path, int | None]:
         """The file and line of `key`, or of its nearest ancestor that has one."""
@@ -79,7 +99,13 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
             ]
         )
     cached = read(path)
-    source = Source(cached.path, dict(cached.data), dict(cached.positions))
+    source = Source(
+        cached.path,
+        dict(cached.data),
+        dict(cached.positions),
+        dict(cached.written),
+        list(cached.warnings),
+    )
     parent = source.data.pop("extends", None)
     if parent is None:
         return source
@@ -112,7 +138,17 @@ def merge(base: Source, over: Source) -> Source:
         k: v for k, v in base.positions.items() if not any(k[:n] in replaced for n in range(len(k)))
     }
     positions.update(over.positions)
-    return Source(over.path, combine(base.data, over.data), positions)
+    written = {
+        k: v for k, v in base.written.items() if not any(k[:n] in replaced for n in range(len(k)))
+    }
+    written.update(over.written)
+    return Source(
+        over.path,
+        combine(base.data, over.data),
+        positions,
+        written,
+        base.warnings + over.warnings,
+    )
 
 
 def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Source:
@@ -122,13 +158,14 @@ def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Sou
     data = {k: v for k, v in source.data.items() if k not in kinds}
     if kind:
         data["kind"] = kind
-    base = Source(source.path, data, source.positions)
+    base = Source(source.path, data, source.positions, source.written, source.warnings)
     block = source.data.get(chosen) if isinstance(chosen, str) and chosen in kinds else None
     if not isinstance(block, dict):
         return base
     n = 1
     positions = {k[n:]: v for k, v in source.positions.items() if k[:n] == (chosen,) and k[n:]}
-    return merge(base, Source(source.path, block, positions))
+    written = {k[n:]: v for k, v in source.written.items() if k[:n] == (chosen,) and k[n:]}
+    return merge(base, Source(source.path, block, positions, written))
 
 
 def read(path: Path) -> Source:
@@ -157,19 +194,29 @@ def _read(path: Path, mtime: int, size: int) -> Source:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
+        message = _(
+            "not UTF-8 text ({reason}); if it was typed with TCVN3 (.VnTime) or VNI fonts, "
+            "`notice-gen convert {path}` turns it into Unicode"
+        )
         raise RecordError(
-            [Problem(path, None, "", _("not UTF-8 text ({reason})").format(reason=exc.reason))]
+            [Problem(path, None, "", message.format(reason=exc.reason, path=path.name))]
         ) from None
     except OSError as exc:
         raise RecordError(
             [Problem(path, None, "", _("cannot read: {reason}").format(reason=exc.strerror))]
         ) from None
-    data, positions = {"yaml": _yaml, "json": _json, "toml": _toml}[kind](text, path)
+    if kind == "yaml":
+        builder = _Builder(text, path)
+        data = builder.build(_compose(text, path))
+        positions, written, warnings = builder.positions, builder.written, builder.warnings
+    else:
+        data, positions = {"json": _json, "toml": _toml}[kind](text, path)
+        written, warnings = {}, []
     if not isinstance(data, dict):
         raise RecordError(
             [Problem(path, 1, "", _("expected a mapping of keys (kind:, profile:, …)"))]
         )
-    return Source(path, data, {k: (path, line) for k, line in positions.items()})
+    return Source(path, data, {k: (path, line) for k, line in positions.items()}, written, warnings)
 
 
 class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -188,46 +235,112 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_TextLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        detail = " ".join(s for s in (exc.context, exc.problem) if s)
-        raise RecordError(
-            [Problem(path, line, "", _("not valid YAML: {detail}").format(detail=detail))]
-        ) from None
+        raise RecordError([explain(exc, text, path)]) from None
     except yaml.YAMLError as exc:
         raise RecordError(
             [Problem(path, None, "", _("not valid YAML: {detail}").format(detail=exc))]
         ) from None
 
 
-def _yaml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
-    node = _compose(text, path)
-    positions: dict[KeyPath, int] = {}
-    return (_build(node, (), positions, path) if node else {}), positions
+class _Builder:
+    """The tree of a composed YAML document, with each value's line, the source of
+    values YAML split into keys, and warnings about text that reads otherwise than
+    it looks."""
 
+    def __init__(self, text: str, path: Path) -> None:
+        self.text, self.path = text, path
+        self.lines = text.split("\n")
+        self.positions: dict[KeyPath, int] = {}
+        self.written: dict[KeyPath, Written] = {}
+        self.warnings: list[Problem] = []
 
-def _build(node: yaml.Node, key: KeyPath, positions: dict[KeyPath, int], path: Path) -> Any:
-    if key:
-        positions.setdefault(key, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+    def build(self, node: yaml.Node | None, key: KeyPath = ()) -> Any:
+        if node is None:
+            return {}
+        if key:
+            self.positions.setdefault(key, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
+        if node.tag == _NULL:
+            return None
+        if not node.style and node.end_mark.line > node.start_mark.line:
+            self._continuations(node, key)
+        return node.value
+
+    def _mapping(self, node: yaml.MappingNode, key: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        previous: tuple[str, yaml.Node] | None = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise RecordError(
-                    [Problem(path, key_node.start_mark.line + 1, "", _("a key must be a word"))]
+                    [
+                        Problem(
+                            self.path, key_node.start_mark.line + 1, "", _("a key must be a word")
+                        )
+                    ]
                 )
             name = key_node.value
             if name in out:
                 where = key_name((*key, name))
                 raise RecordError(
-                    [Problem(path, key_node.start_mark.line + 1, where, _("key given twice"))]
+                    [Problem(self.path, key_node.start_mark.line + 1, where, _("key given twice"))]
                 )
-            positions[(*key, name)] = key_node.start_mark.line + 1
-            out[name] = _build(value_node, (*key, name), positions, path)
+            self.positions[(*key, name)] = key_node.start_mark.line + 1
+            if node.flow_style and previous is not None:
+                self._flow_key((*key, name), previous, key_node, value_node)
+            out[name] = self.build(value_node, (*key, name))
+            if value_node.tag != _NULL:
+                previous = (name, value_node)
+        if not node.flow_style and len(node.value) == 1:
+            self._line_of_text(node, key)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*key, i), positions, path) for i, item in enumerate(node.value)]
-    return None if node.tag == _NULL else node.value
+
+    def _line_of_text(self, node: yaml.MappingNode, key: KeyPath) -> None:
+        """`- UBND các huyện: Ba Tri` read as a mapping: keep the line as written."""
+        key_node, value_node = node.value[0]
+        if not isinstance(value_node, yaml.ScalarNode) or key_node.style or value_node.style:
+            return
+        if value_node.tag == _NULL:
+            text = self.text[key_node.start_mark.index : key_node.end_mark.index] + ":"
+        elif value_node.start_mark.line != key_node.start_mark.line:
+            return
+        else:
+            text = self.text[key_node.start_mark.index : value_node.end_mark.index]
+        text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
+        self.written[key] = Written(text, key_node.start_mark.line + 1)
+
+    def _flow_key(
+        self, key: KeyPath, previous: tuple[str, yaml.Node], key_node: yaml.Node, value: yaml.Node
+    ) -> None:
+        """A key inside `{ }` that may be the rest of the previous value, split at a comma."""
+        name, before = previous
+        bare = value.tag == _NULL and value.start_mark.index <= key_node.end_mark.index + 1
+        end = key_node.end_mark.index if bare else value.end_mark.index
+        text = self.text[before.start_mark.index : end]
+        fixed = ""
+        if before.start_mark.line == value.end_mark.line:
+            line = self.lines[before.start_mark.line]
+            start, stop = before.start_mark.column, before.start_mark.column + len(text)
+            fixed = line[:start] + _quoted(text) + line[stop:]
+        self.written[key] = Written(text, key_node.start_mark.line + 1, name, fixed.strip(), bare)
+
+    def _continuations(self, node: yaml.ScalarNode, key: KeyPath) -> None:
+        """A line inside plain text that starts with `- ` was probably meant as a list item."""
+        for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            line = self.lines[number] if number < len(self.lines) else ""
+            if re.match(r"\s*[-–+•]\s", line):
+                message = _(
+                    "this line looks like a list item but is read as part of the text above "
+                    "({text}): check its indentation"
+                ).format(text=line.strip())
+                self.warnings.append(Problem(self.path, number + 1, key_name(key), message))
+
+
+def _quoted(text: str) -> str:
+    """`text` as a YAML quoted value."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
@@ -250,10 +363,9 @@ def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
             [Problem(path, None, "", _("not valid JSON: {detail}").format(detail=exc))]
         ) from None
     try:  # JSON is YAML: borrow its positions
-        positions: dict[KeyPath, int] = {}
-        node = yaml.compose(text, Loader=_TextLoader)
-        if node is not None:
-            _build(node, (), positions, path)
+        builder = _Builder(text, path)
+        builder.build(yaml.compose(text, Loader=_TextLoader))
+        positions = builder.positions
     except (yaml.YAMLError, RecordError):
         positions = {}
     return data, positions

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -118,6 +120,42 @@ def legacy_encoding(text: str) -> str | None:
     return None
 
 
+_TCVN3_WORD = re.compile("[A-Za-z][µ¸¶·¹¨»¾¼½©®ª«¬×ÞßÇÐ÷þ\xad]")
+
+
+def legacy_fragment(text: str) -> str | None:
+    """`tcvn3` or `vni` for even a short legacy-encoded word (`Hµ Néi`, `Haø Noäi`)
+    in otherwise Unicode text: a letter followed by a byte no Vietnamese word has."""
+    if _TCVN3_WORD.search(text):
+        return "tcvn3"
+    if VNI_MARK.search(text):
+        return "vni"
+    return None
+
+
+def record_encoding(texts: list[str]) -> str | None:
+    """`tcvn3` or `vni` when most of a record's text fields are in that legacy
+    encoding: its short fields are then converted too."""
+    counts = {"tcvn3": 0, "vni": 0, "unicode": 0}
+    for text in texts:
+        if _VIETNAMESE.search(text):
+            counts["unicode"] += 1
+        elif encoding := legacy_encoding(text):
+            counts[encoding] += 1
+    best = max(("tcvn3", "vni"), key=lambda name: counts[name])
+    return best if counts[best] > counts["unicode"] else None
+
+
+def _legacy_in(text: str, encoding: str | None) -> str | None:
+    """The legacy encoding of `text`, on its own or as part of a legacy record."""
+    found = legacy_encoding(text)
+    if not found and not _VIETNAMESE.search(text):
+        found = legacy_fragment(text)
+    if found or encoding is None or not _LATIN1.search(text) or _VIETNAMESE.search(text):
+        return found
+    return encoding
+
+
 def from_tcvn3(text: str) -> str:
     out = []
     for ch in text:
@@ -181,11 +219,12 @@ def modern_tones(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def clean_text(text: str, tones: str = "keep") -> tuple[str, list[str]]:
+def clean_text(text: str, tones: str = "keep", record: str | None = None) -> tuple[str, list[str]]:
     """The cleaned text and what was done to it, in words (cached: a batch repeats its
-    shared text in every record). Do not modify the result."""
+    shared text in every record); `record` is the legacy encoding of the whole record.
+    Do not modify the result."""
     done = []
-    encoding = legacy_encoding(text)
+    encoding = _legacy_in(text, record)
     if encoding == "tcvn3":
         text, done = from_tcvn3(text), [*done, _("converted from TCVN3 (.VnTime) to Unicode")]
     elif encoding == "vni":
@@ -213,6 +252,7 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
     """Every text value of the record cleaned, with a warning naming each key changed."""
     tones = source.data.get("tone_marks", "keep")
     warnings: list[Problem] = []
+    encoding = record_encoding(list(_strings(source.data)))
 
     def walk(value: Any, key: KeyPath) -> Any:
         if isinstance(value, dict):
@@ -220,22 +260,85 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
         if isinstance(value, list):
             return [walk(v, (*key, i)) for i, v in enumerate(value)]
         if isinstance(value, str):
-            cleaned, done = clean_text(value, tones if isinstance(tones, str) else "keep")
+            cleaned, done = clean_text(value, tones if isinstance(tones, str) else "keep", encoding)
             if done:
                 warnings.append(source.problem(key, "; ".join(done)))
             return cleaned
         return value
 
-    return Source(source.path, walk(source.data, ()), source.positions), warnings
+    written = {
+        key: replace(line, text=clean_text(line.text, "keep", encoding)[0])
+        for key, line in source.written.items()
+    }
+    return replace(source, data=walk(source.data, ()), written=written), warnings
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
 
 
 def convert_file(text: str) -> tuple[str, int]:
-    """A record file's text with each legacy-encoded line converted; and how many lines."""
+    """A record file's text with each legacy-encoded line converted, short ones too when
+    most of the file is legacy-encoded; and how many lines."""
     lines, changed = [], 0
+    whole = record_encoding(text.split("\n"))
     for line in text.split("\n"):
-        encoding = legacy_encoding(line)
+        encoding = _legacy_in(line, whole)
         new = from_tcvn3(line) if encoding == "tcvn3" else from_vni(line) if encoding else line
         new = unicodedata.normalize("NFC", new)
         changed += new != line
         lines.append(new)
     return "\n".join(lines), changed
+
+
+_MARKER = re.compile(r"\\\*|\*{1,3}")
+
+
+def emphasis(text: str) -> list[tuple[str, str]] | None:
+    """Body text cut where `*nghiêng*` (italic) and `**đậm**` (bold) start and end:
+    (piece, style) pairs, style "", "i", "b" or "bi"; `\\*` is a literal asterisk.
+
+    A marker opens before a letter and closes after one, as in Markdown. None when a
+    marker is left without its pair: the text is then printed as written.
+    """
+    if "*" not in text:
+        return [(text, "")]
+    pieces: list[tuple[str, str]] = []
+    open_: list[str] = []  # the markers open, innermost last
+    start = 0
+    buffer = ""
+    for match in _MARKER.finditer(text):
+        buffer += text[start : match.start()]
+        start = match.end()
+        token = match.group()
+        if token == "\\*":
+            buffer += "*"
+            continue
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        style = {"*": "i", "**": "b", "***": "bi"}[token]
+        if open_ and open_[-1] == style and not before.isspace():
+            pieces.append((buffer, "".join(sorted(set("".join(open_))))))
+            open_.pop()
+        elif not after.isspace() and style not in open_:
+            pieces.append((buffer, "".join(sorted(set("".join(open_))))))
+            open_.append(style)
+        else:
+            return None
+        buffer = ""
+    if open_:
+        return None
+    pieces.append((buffer + text[start:], ""))
+    return [(piece, style) for piece, style in pieces if piece]
+
+
+def plain(text: str) -> str:
+    """Body text as printed without its emphasis markers."""
+    spans = emphasis(text)
+    return "".join(piece for piece, _style in spans) if spans else text
