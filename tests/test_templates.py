@@ -201,9 +201,40 @@ def test_cli_reports_every_problem_and_fix_never_overwrites(tmp_path):
     data = json.loads(runner.invoke(main, ["template", "check", str(broken), "--json"]).output)
     assert {"severity", "message", "where", "fixable"} <= set(data[0])
     before = broken.read_bytes()
-    runner.invoke(main, ["template", "check", str(broken), "--fix"])
+    fixed = runner.invoke(main, ["template", "check", str(broken), "--fix"])
     assert broken.read_bytes() == before
     assert (tmp_path / "many.fixed.docx").is_file()
+    assert "fixed: " in fixed.output and "smart quotes inside the tag" in fixed.output
+    assert fixed.output.count(f"{broken}: ") == 2  # the unknown variable needs Word
+
+
+def test_fix_says_when_it_can_repair_nothing(tmp_path):
+    broken = edit(
+        STATE, tmp_path / "typo.docx", lambda xml: xml.replace("{{ signer.name }}", "{{ signr }}")
+    )
+    result = CliRunner().invoke(main, ["template", "check", str(broken), "--fix"])
+    assert result.exit_code == 1
+    assert "nothing --fix can repair; no copy written" in result.output
+    assert "repaired copy" not in result.output
+    assert not (tmp_path / "typo.fixed.docx").exists()
+
+
+def test_export_creates_the_folder_and_takes_a_kind(tmp_path):
+    runner = CliRunner()
+    mine = tmp_path / "mine" / "x.docx"
+    result = runner.invoke(main, ["template", "export", "van-ban.state", str(mine)])
+    assert result.exit_code == 0, result.output
+    assert mine.read_bytes() == STATE.read_bytes()
+    party = tmp_path / "giay-moi.docx"
+    result = runner.invoke(main, ["template", "export", "giay-moi.party", str(party)])
+    assert result.output.startswith("van-ban.party.docx -> ")
+    minutes = tmp_path / "bb.docx"
+    runner.invoke(main, ["template", "export", "bien-ban", str(minutes)])
+    assert minutes.read_bytes() == (TEMPLATES / "bien-ban.state.docx").read_bytes()
+    again = runner.invoke(main, ["template", "export", "bien-ban", str(minutes)])
+    assert again.exit_code == 1 and f"error: {minutes} exists; it is kept" in again.output
+    unknown = runner.invoke(main, ["template", "export", "cong-van", str(tmp_path / "c.docx")])
+    assert unknown.exit_code == 2 and "no built-in template 'cong-van'" in unknown.output
 
 
 def test_an_exported_template_edited_in_word_renders_right(tmp_path):
@@ -246,8 +277,11 @@ def test_template_list_vars_and_preview(tmp_path):
     assert re.search(r"signer\.name\s+yes", variables) and re.search(
         r"minutes_signers|party_title", variables
     )
-    result = runner.invoke(
-        main, ["preview", str(TEMPLATES / "bien-ban.party.docx"), "-o", str(tmp_path)]
-    )
+    template = str(TEMPLATES / "bien-ban.party.docx")
+    result = runner.invoke(main, ["template", "preview", template, "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "bien-ban.party.docx").is_file()
+    assert (tmp_path / "a" / "bien-ban.party.docx").is_file()
+    alias = runner.invoke(main, ["preview", template, "-o", str(tmp_path / "b")])
+    assert alias.exit_code == 0, alias.output
+    assert (tmp_path / "b" / "bien-ban.party.docx").is_file()
+    assert "\n  preview " not in runner.invoke(main, ["--help"]).output  # listed under template

@@ -519,5 +519,15 @@ def _merge_runs(p, covered, runs, start, end) -> None:  # type: ignore[no-untype
         p.remove(last)
 
 
+def fix(data: bytes, kind: str) -> tuple[bytes, list[Issue]]:
+    """The repaired template and the problems the repair removed (none: nothing to fix)."""
+    before = diagnose(data, kind)[0]
+    if not any(i.fixable for i in before):
+        return data, []
+    repaired = repair(data)
+    after = {(i.message, i.where) for i in diagnose(repaired, kind)[0]}
+    return repaired, [i for i in before if i.fixable and (i.message, i.where) not in after]
+
+
 def as_json(issues: list[Issue]) -> list[dict[str, Any]]:
     return [asdict(i) for i in issues]

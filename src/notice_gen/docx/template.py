@@ -105,6 +105,17 @@ def find_template(kind: str, profile: Profile, folder: Path | None = None) -> Pa
     return builtin_template(kind, profile)
 
 
+def builtin_named(name: str) -> Path | None:
+    """The built-in template called `name` (`van-ban.state`, `bien-ban.party.docx`) or
+    serving the kind `name` (`giay-moi`, `giay-moi.party`; State when no regime)."""
+    stem = name.removesuffix(".docx")
+    first, _dot, regime = stem.partition(".")
+    if first in LAYOUTS:
+        stem = f"{LAYOUTS[first]}.{regime or 'state'}"
+    path = builtin_templates() / f"{stem}.docx"
+    return path if path.is_file() else None
+
+
 def builtin_template(kind: str, profile: Profile) -> Path:
     """The built-in layout for a kind of document and a regime."""
     return builtin_templates() / f"{LAYOUTS[kind]}.{profile.regime}.docx"
