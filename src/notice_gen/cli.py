@@ -253,7 +253,11 @@ def batch(
     try:
         if tty:
             with click.progressbar(length=len(jobs), label="notice-gen", file=sys.stderr) as bar:
-                progress = lambda r: (report(r), bar.update(1))  # noqa: E731
+
+                def progress(result: engine.Result) -> None:
+                    report(result)
+                    bar.update(1)
+
                 results = engine.run(jobs, output, progress=progress, **options)
         else:
             results = engine.run(jobs, output, progress=report, **options)

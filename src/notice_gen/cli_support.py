@@ -7,7 +7,8 @@ error messages) go through the same catalog.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
 
 import click
 import click.core
@@ -106,6 +107,9 @@ class Group(_Translated, click.Group):
             raise Failure(exc) from None
 
 
-def option(*names: str, **attrs: Any) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def option(*names: str, **attrs: Any) -> Callable[[F], F]:
     """`click.option` with a translated help text."""
     return click.option(*names, cls=Option, **attrs)

@@ -13,6 +13,7 @@ import difflib
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def _part_label(name: str) -> str:
     return _("body") if stem == "document" else f"{label} ({name})"
 
 
-def _paragraphs(part: str, root: etree._Element):
+def _paragraphs(part: str, root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """Each paragraph with a location: `body, table 1 row 2 cell 1, paragraph 3`."""
     tables = list(root.iter(w("tbl")))
     count = 0
@@ -86,7 +87,9 @@ def _paragraphs(part: str, root: etree._Element):
             place = _("paragraph {n}").format(n=count)
         else:
             row = cell.getparent()
-            table = row.getparent()
+            table = row.getparent() if row is not None else None
+            if row is None or table is None:
+                continue
             r = table.findall(w("tr")).index(row) + 1
             c = row.findall(w("tc")).index(cell) + 1
             k = cell.findall(w("p")).index(p) + 1 if p.getparent() is cell else 1
@@ -152,7 +155,7 @@ def read_tags(parts: dict[str, etree._Element], issues: list[Issue]) -> list[Tag
     return tags
 
 
-def _unclosed(text: str, found: list[re.Match], where: str, issues: list[Issue]) -> None:
+def _unclosed(text: str, found: list[re.Match[str]], where: str, issues: list[Issue]) -> None:
     rest = TAG.sub(lambda m: " " * len(m.group()), text)
     for match in re.finditer(r"\{[{%#]|[}%#]\}", rest):
         issues.append(
@@ -348,10 +351,12 @@ def _path(node: nodes.Node, scope: dict[str, str]) -> str | None:
 
 
 def _paths(
-    node: nodes.Node, scope: dict[str, str], known: dict, tag: Tag, issues: list[Issue]
+    node: nodes.Node, scope: dict[str, str], known: dict[str, Any], tag: Tag, issues: list[Issue]
 ) -> set[str]:
     found: set[str] = set()
-    candidates = [node] if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) else []
+    candidates: list[nodes.Node] = (
+        [node] if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) else []
+    )
     candidates += [n for n in node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))]
     seen: set[int] = set()
     for candidate in candidates:
@@ -365,7 +370,7 @@ def _paths(
     return found
 
 
-def _check_path(path: str, known: dict, tag: Tag, issues: list[Issue]) -> set[str]:
+def _check_path(path: str, known: dict[str, Any], tag: Tag, issues: list[Issue]) -> set[str]:
     if path in known:
         return {path}
     close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
