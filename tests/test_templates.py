@@ -19,6 +19,7 @@ from notice_gen import render_file
 from notice_gen.cli import main
 from notice_gen.docx import doctor
 from notice_gen.lint.check import check_file
+from notice_gen.pipeline.variables import model_variables
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATE = TEMPLATES / "van-ban.state.docx"
@@ -66,7 +67,7 @@ def split(tag: str, pieces: list[str], between: str = "", bold_middle: bool = Fa
 
 
 def problems(path: Path, kind: str = "thong-bao-ket-luan") -> list[doctor.Issue]:
-    return doctor.diagnose(path.read_bytes(), kind)[0]
+    return doctor.diagnose(path.read_bytes(), kind, model_variables(kind))[0]
 
 
 def visible(path: Path) -> list[tuple[str, tuple]]:

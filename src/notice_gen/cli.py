@@ -468,12 +468,14 @@ def template_check(
     import json
 
     from .docx import doctor
+    from .pipeline.variables import model_variables
     from .pipeline.write import atomic_write
 
     kind = kind or doctor.kind_of(file)
+    known = model_variables(kind)
     data = file.read_bytes()
     if fix:
-        repaired, fixed = doctor.fix(data, kind)
+        repaired, fixed = doctor.fix(data, kind, known)
         if fixed:
             target = output or file.with_name(f"{file.stem}.fixed.docx")
             atomic_write(target, repaired)
@@ -483,7 +485,7 @@ def template_check(
             data = repaired
         else:
             click.echo(_("nothing --fix can repair; no copy written"), err=True)
-    issues = doctor.diagnose(data, kind)[0]
+    issues = doctor.diagnose(data, kind, known)[0]
     if as_json:
         click.echo(json.dumps(doctor.as_json(issues), ensure_ascii=False, indent=1))
     else:
@@ -503,10 +505,11 @@ def template_check(
 @option("--kind", type=click.Choice(KINDS), help=N_("The kind it is for (default: from its name)."))
 def template_vars(file: Path, kind: str | None) -> None:
     from .docx import doctor
+    from .pipeline.variables import model_variables
 
     kind = kind or doctor.kind_of(file)
-    used = doctor.diagnose(file.read_bytes(), kind)[1]
-    known = doctor.model_variables(kind)
+    known = model_variables(kind)
+    used = doctor.diagnose(file.read_bytes(), kind, known)[1]
     variable, used_, example_, yes = _("variable"), _("used"), _("example"), _("yes")
     click.echo(f"{variable:<32} {used_:<5} {example_}")
     for path, example in sorted(known.items()):

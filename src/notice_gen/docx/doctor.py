@@ -387,40 +387,6 @@ def _check_path(path: str, known: dict[str, Any], tag: Tag, issues: list[Issue])
     return set()
 
 
-def variable_tree(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Dotted paths of a context, with an example value for each leaf."""
-    out: dict[str, Any] = {}
-    if isinstance(value, dict):
-        if prefix:
-            out[prefix] = "{…}"
-        for key, item in value.items():
-            out.update(variable_tree(item, f"{prefix}.{key}" if prefix else key))
-    elif isinstance(value, list):
-        out[prefix] = f"[{len(value)} items]"
-        out.update(variable_tree(value[0], prefix + "[]") if value else {prefix + "[]": ""})
-    else:
-        out[prefix] = value
-    return out
-
-
-def model_variables(kind: str) -> dict[str, Any]:
-    """Every path the record model offers a template of `kind`, with an example value."""
-    return {
-        **variable_tree(sample_context(kind, "party")),
-        **variable_tree(sample_context(kind, "state")),
-    }
-
-
-def sample_context(kind: str, regime: str) -> dict[str, Any]:
-    """The ready values of the starter record of `kind`: what a template may print."""
-    from ..pipeline.compose import context
-    from ..record.starters import sample
-    from ..record.validate import validate
-
-    profile = "nd30" if regime == "state" else "party-hd05"
-    return context(validate(sample(kind, profile))[0])
-
-
 # -- the whole check ----------------------------------------------------------
 
 
@@ -439,15 +405,15 @@ def kind_of(path: Path) -> str:
     return first if first in KINDS else KIND_OF_LAYOUT.get(first, "thong-bao-ket-luan")
 
 
-def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
-    """Every problem of the template `data` for `kind`, and the variables it uses."""
+def diagnose(data: bytes, kind: str, known: dict[str, Any]) -> tuple[list[Issue], set[str]]:
+    """Every problem of the template `data` for `kind`, and the variables it uses;
+    `known` holds the variables the record model offers (`pipeline.variables`)."""
     try:
         parts = _story_parts(data)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
         return [Issue("error", _("not a readable .docx ({exc})").format(exc=exc), "file")], set()
     issues: list[Issue] = []
     tags = read_tags(parts, issues)
-    known = model_variables(kind)
     used = check_jinja(tags, known, issues)
     for path, what in REQUIRED[kind]:
         if not any(u == path or u.startswith(path) for u in used):
@@ -524,13 +490,13 @@ def _merge_runs(p, covered, runs, start, end) -> None:  # type: ignore[no-untype
         p.remove(last)
 
 
-def fix(data: bytes, kind: str) -> tuple[bytes, list[Issue]]:
+def fix(data: bytes, kind: str, known: dict[str, Any]) -> tuple[bytes, list[Issue]]:
     """The repaired template and the problems the repair removed (none: nothing to fix)."""
-    before = diagnose(data, kind)[0]
+    before = diagnose(data, kind, known)[0]
     if not any(i.fixable for i in before):
         return data, []
     repaired = repair(data)
-    after = {(i.message, i.where) for i in diagnose(repaired, kind)[0]}
+    after = {(i.message, i.where) for i in diagnose(repaired, kind, known)[0]}
     return repaired, [i for i in before if i.fixable and (i.message, i.where) not in after]
 
 
