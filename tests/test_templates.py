@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -14,7 +13,7 @@ from docx import Document
 from docx.shared import Pt
 
 from conftest import DATA
-from docx_helpers import body_paragraphs, size
+from helpers import body_paragraphs, edit_part, size
 from notice_gen import render_file
 from notice_gen.cli import main
 from notice_gen.docx import doctor
@@ -29,16 +28,7 @@ PLAIN = "<w:r><w:t>{text}</w:t></w:r>"
 
 def edit(template: Path, dest: Path, change, part: str = "word/document.xml") -> Path:
     """A copy of `template` whose `part` went through `change(xml) -> xml`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(template) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == part:
-                changed = change(data.decode("utf-8"))
-                assert changed != data.decode("utf-8"), "the edit changed nothing"
-                data = changed.encode("utf-8")
-            dst.writestr(info, data, zipfile.ZIP_DEFLATED)
-    dest.write_bytes(out.getvalue())
+    dest.write_bytes(edit_part(template.read_bytes(), part, change))
     return dest
 
 
