@@ -8,12 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from docx import Document
 
 from conftest import DATA
+from helpers import cli
 from notice_gen import OutputError
-from notice_gen.cli import main
 from notice_gen.pipeline import batch as engine
 
 BASE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
@@ -26,7 +25,7 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def run(*args):
-    return CliRunner().invoke(main, ["batch", *map(str, args)])
+    return cli("batch", *args)
 
 
 def header_number(path: Path) -> str:

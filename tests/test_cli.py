@@ -9,20 +9,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from conftest import DATA, RECORDS
-from notice_gen.cli import main
+from helpers import cli
 
 SAMPLE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def test_render_writes_named_document(tmp_path):
-    result = run("render", SAMPLE, "-o", tmp_path)
+    result = cli("render", SAMPLE, "-o", tmp_path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "thong-bao-ket-luan-ubnd-lam-dong.docx").is_file()
 
@@ -30,7 +25,7 @@ def test_render_writes_named_document(tmp_path):
 def test_bad_record_gives_file_line_key_and_no_document(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(SAMPLE.read_text("utf-8").replace("authority: KT.", "authority: T/M"), "utf-8")
-    result = run("render", bad, SAMPLE, "-o", tmp_path / "out")
+    result = cli("render", bad, SAMPLE, "-o", tmp_path / "out")
     assert result.exit_code == 2
     line = next(n for n, t in enumerate(bad.read_text("utf-8").splitlines(), 1) if "T/M" in t)
     assert f"error: {bad}:{line}: signer.authority: 'T/M'" in result.output
@@ -42,40 +37,40 @@ def test_bad_record_gives_file_line_key_and_no_document(tmp_path):
 
 
 def test_validate(tmp_path):
-    assert run("validate", *sorted(DATA.glob("*.yaml"))).exit_code == 0
-    missing = run("validate", tmp_path / "none.yaml")
+    assert cli("validate", *sorted(DATA.glob("*.yaml"))).exit_code == 0
+    missing = cli("validate", tmp_path / "none.yaml")
     assert missing.exit_code == 2 and "cannot read" in missing.output
 
 
 @pytest.mark.parametrize("profile", ["nd30", "party-hd05", "party-hd36"])
 def test_new_prints_a_commented_record_that_renders(tmp_path, profile):
-    result = run("new", "thong-bao-ket-luan", "--profile", profile)
+    result = cli("new", "thong-bao-ket-luan", "--profile", profile)
     assert result.exit_code == 0
     assert "# thẩm quyền ký" in result.output
     assert yaml.safe_load(result.output)["profile"] == profile
     record = tmp_path / f"{profile}.yaml"
     record.write_text(result.output, "utf-8")
-    assert run("render", record, "-o", tmp_path).exit_code == 0
+    assert cli("render", record, "-o", tmp_path).exit_code == 0
 
 
 def test_hand_edited_output_is_kept_unless_forced(tmp_path):
-    assert run("render", SAMPLE, "-o", tmp_path).exit_code == 0
+    assert cli("render", SAMPLE, "-o", tmp_path).exit_code == 0
     out = tmp_path / "thong-bao-ket-luan-ubnd-lam-dong.docx"
-    assert run("render", SAMPLE, "-o", tmp_path).exit_code == 0  # unchanged: no complaint
+    assert cli("render", SAMPLE, "-o", tmp_path).exit_code == 0  # unchanged: no complaint
     edited = out.read_bytes() + b"\0"  # as if a person saved it again
     out.write_bytes(edited)
-    result = run("render", SAMPLE, "-o", tmp_path)
+    result = cli("render", SAMPLE, "-o", tmp_path)
     assert result.exit_code == 1
     assert "was changed after notice-gen wrote it" in result.output
     assert out.read_bytes() == edited
-    assert run("render", SAMPLE, "-o", tmp_path, "--force").exit_code == 0
+    assert cli("render", SAMPLE, "-o", tmp_path, "--force").exit_code == 0
     assert out.read_bytes() != edited
 
 
 def test_a_file_not_written_by_notice_gen_is_kept(tmp_path):
     foreign = tmp_path / "thong-bao-ket-luan-ubnd-lam-dong.docx"
     foreign.write_text("the clerk's own file")
-    result = run("render", SAMPLE, "-o", tmp_path)
+    result = cli("render", SAMPLE, "-o", tmp_path)
     assert result.exit_code == 1 and "was not written by notice-gen" in result.output
     assert foreign.read_text() == "the clerk's own file"
     foreign.unlink()
@@ -86,14 +81,14 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    result = run("render", SAMPLE, "-o", tmp_path)
+    result = cli("render", SAMPLE, "-o", tmp_path)
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
 def test_same_record_gives_identical_bytes(tmp_path):
-    run("render", SAMPLE, "-o", tmp_path / "a")
-    run("render", SAMPLE, "-o", tmp_path / "b")
+    cli("render", SAMPLE, "-o", tmp_path / "a")
+    cli("render", SAMPLE, "-o", tmp_path / "b")
     name = "thong-bao-ket-luan-ubnd-lam-dong.docx"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
@@ -107,17 +102,17 @@ def test_python_m_and_help_examples():
     )
     assert "Examples:" in result.stdout and "notice-gen render data/thong-bao.yaml" in result.stdout
     for command in ("validate", "new"):
-        assert "Example" in run(command, "--help").output
+        assert "Example" in cli(command, "--help").output
 
 
 def test_json_and_toml_records_render(tmp_path):
     for record in sorted(RECORDS.iterdir()):
-        assert run("render", record, "-o", tmp_path).exit_code == 0
+        assert cli("render", record, "-o", tmp_path).exit_code == 0
     assert len(list(tmp_path.glob("*.docx"))) == len(list(RECORDS.iterdir()))
 
 
 def test_unknown_option_is_a_usage_error():
-    result = run("render", "--pdff", SAMPLE)
+    result = cli("render", "--pdff", SAMPLE)
     assert result.exit_code == 2 and "No such option" in result.output
 
 

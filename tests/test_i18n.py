@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -57,6 +58,46 @@ def test_warnings_from_text_hygiene_in_vietnamese(tmp_path):
     result = subprocess.run([sys.executable, "-m", "notice_gen", "validate", str(record)],
                             capture_output=True, text=True, env=env)  # fmt: skip
     assert "signer.name: đã chuyển từ TCVN3 (.VnTime) sang Unicode" in result.stderr
+
+
+CLICK_FOR_DEVELOPERS = {  # click's messages about a program's own mistakes, never a user's
+    "Name '{name}' defined twice",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Could not determine name for option with declarations {decls!r}",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Unknown standard stream '{name}'",
+    "Unknown color {colour!r}",
+    "Windows error: {error}",
+    "Shell completion is not supported for Bash versions older than 4.4.",
+    "Couldn't detect Bash version, shell completion is not supported.",
+    "d",
+}
+
+
+def test_clicks_own_words_have_a_vietnamese_translation():
+    found = {e[2] for e in extract_from_dir(str(Path(click.__file__).parent)) if e[2]}
+    with (SRC / "locale" / "vi" / "LC_MESSAGES" / "notice_gen.po").open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id for m in catalog if m.id and m.string}
+    singular = {m if isinstance(m, str) else m[0] for m in found}
+    translated |= {m[0] for m in translated if isinstance(m, tuple)}
+    missing = {m for m in singular - translated if not m.startswith("No options defined")}
+    assert sorted(missing - CLICK_FOR_DEVELOPERS) == []
+
+
+def test_click_speaks_vietnamese(tmp_path):
+    env = {**os.environ, "LANG": "vi_VN.UTF-8", "LANGUAGE": "vi"}
+    run = [sys.executable, "-m", "notice_gen"]
+    help_text = subprocess.run([*run, "check", "--help"], capture_output=True, text=True, env=env)
+    assert help_text.stdout.startswith("Cách dùng: ")
+    assert "Tùy chọn:" in help_text.stdout and "Hiện hướng dẫn này rồi thoát." in help_text.stdout
+    wrong = subprocess.run([*run, "new", "cong-van"], capture_output=True, text=True, env=env)
+    assert wrong.returncode == 2
+    assert "Lỗi: Giá trị không hợp lệ cho '{thong-bao-ket-luan|" in wrong.stderr
+    assert "'cong-van' không phải là một trong 'thong-bao-ket-luan'," in wrong.stderr
+    english = subprocess.run([*run, "check", "--help", "--lang", "en"], capture_output=True,
+                             text=True, env=env)  # fmt: skip
+    assert english.stdout.startswith("Usage: ") and "Show this message and exit." in english.stdout
 
 
 def test_every_message_in_the_code_has_a_vietnamese_translation():

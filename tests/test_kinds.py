@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import DATA
-from docx_helpers import body_paragraphs, bold, texts
+from helpers import body_paragraphs, bold, texts
 from notice_gen import RecordError, read_record, render_file
 from notice_gen.cli import main
 from notice_gen.lint.check import check_file

@@ -9,7 +9,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 
 from conftest import DATA, RECORDS, ROOT
-from docx_helpers import (
+from helpers import (
     body_paragraphs,
     bold,
     fmt,

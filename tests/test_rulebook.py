@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import DATA, RECORDS
+from helpers import edit_part
 from notice_gen import read_record, render_record
 from notice_gen.docx.ns import NS, TWIPS_PER_MM, mm, w
 from notice_gen.lint.check import check_bytes
@@ -50,16 +51,13 @@ def rendered() -> dict[str, bytes]:
 
 def edit(data: bytes, part: str, change: Callable[[etree._Element], None]) -> bytes:
     """`data` with the XML `part` changed in place by `change`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(out, "w") as copy:
-        for info in package.infolist():
-            content = package.read(info)
-            if info.filename == part:
-                root = etree.fromstring(content)
-                change(root)
-                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-            copy.writestr(info, content)
-    return out.getvalue()
+
+    def on_tree(xml: str) -> str:
+        root = etree.fromstring(xml.encode("utf-8"))
+        change(root)
+        return etree.tostring(root, encoding="unicode")
+
+    return edit_part(data, part, on_tree)
 
 
 def errors(data: bytes, profile: str) -> dict[str, list[str]]:

@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -14,11 +13,12 @@ from docx import Document
 from docx.shared import Pt
 
 from conftest import DATA
-from docx_helpers import body_paragraphs, size
+from helpers import body_paragraphs, edit_part, size
 from notice_gen import render_file
 from notice_gen.cli import main
 from notice_gen.docx import doctor
 from notice_gen.lint.check import check_file
+from notice_gen.pipeline.variables import model_variables
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATE = TEMPLATES / "van-ban.state.docx"
@@ -28,16 +28,7 @@ PLAIN = "<w:r><w:t>{text}</w:t></w:r>"
 
 def edit(template: Path, dest: Path, change, part: str = "word/document.xml") -> Path:
     """A copy of `template` whose `part` went through `change(xml) -> xml`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(template) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == part:
-                changed = change(data.decode("utf-8"))
-                assert changed != data.decode("utf-8"), "the edit changed nothing"
-                data = changed.encode("utf-8")
-            dst.writestr(info, data, zipfile.ZIP_DEFLATED)
-    dest.write_bytes(out.getvalue())
+    dest.write_bytes(edit_part(template.read_bytes(), part, change))
     return dest
 
 
@@ -66,7 +57,7 @@ def split(tag: str, pieces: list[str], between: str = "", bold_middle: bool = Fa
 
 
 def problems(path: Path, kind: str = "thong-bao-ket-luan") -> list[doctor.Issue]:
-    return doctor.diagnose(path.read_bytes(), kind)[0]
+    return doctor.diagnose(path.read_bytes(), kind, model_variables(kind))[0]
 
 
 def visible(path: Path) -> list[tuple[str, tuple]]:
@@ -201,9 +192,40 @@ def test_cli_reports_every_problem_and_fix_never_overwrites(tmp_path):
     data = json.loads(runner.invoke(main, ["template", "check", str(broken), "--json"]).output)
     assert {"severity", "message", "where", "fixable"} <= set(data[0])
     before = broken.read_bytes()
-    runner.invoke(main, ["template", "check", str(broken), "--fix"])
+    fixed = runner.invoke(main, ["template", "check", str(broken), "--fix"])
     assert broken.read_bytes() == before
     assert (tmp_path / "many.fixed.docx").is_file()
+    assert "fixed: " in fixed.output and "smart quotes inside the tag" in fixed.output
+    assert fixed.output.count(f"{broken}: ") == 2  # the unknown variable needs Word
+
+
+def test_fix_says_when_it_can_repair_nothing(tmp_path):
+    broken = edit(
+        STATE, tmp_path / "typo.docx", lambda xml: xml.replace("{{ signer.name }}", "{{ signr }}")
+    )
+    result = CliRunner().invoke(main, ["template", "check", str(broken), "--fix"])
+    assert result.exit_code == 1
+    assert "nothing --fix can repair; no copy written" in result.output
+    assert "repaired copy" not in result.output
+    assert not (tmp_path / "typo.fixed.docx").exists()
+
+
+def test_export_creates_the_folder_and_takes_a_kind(tmp_path):
+    runner = CliRunner()
+    mine = tmp_path / "mine" / "x.docx"
+    result = runner.invoke(main, ["template", "export", "van-ban.state", str(mine)])
+    assert result.exit_code == 0, result.output
+    assert mine.read_bytes() == STATE.read_bytes()
+    party = tmp_path / "giay-moi.docx"
+    result = runner.invoke(main, ["template", "export", "giay-moi.party", str(party)])
+    assert result.output.startswith("van-ban.party.docx -> ")
+    minutes = tmp_path / "bb.docx"
+    runner.invoke(main, ["template", "export", "bien-ban", str(minutes)])
+    assert minutes.read_bytes() == (TEMPLATES / "bien-ban.state.docx").read_bytes()
+    again = runner.invoke(main, ["template", "export", "bien-ban", str(minutes)])
+    assert again.exit_code == 1 and f"error: {minutes} exists; it is kept" in again.output
+    unknown = runner.invoke(main, ["template", "export", "cong-van", str(tmp_path / "c.docx")])
+    assert unknown.exit_code == 2 and "no built-in template 'cong-van'" in unknown.output
 
 
 def test_an_exported_template_edited_in_word_renders_right(tmp_path):
@@ -246,8 +268,11 @@ def test_template_list_vars_and_preview(tmp_path):
     assert re.search(r"signer\.name\s+yes", variables) and re.search(
         r"minutes_signers|party_title", variables
     )
-    result = runner.invoke(
-        main, ["preview", str(TEMPLATES / "bien-ban.party.docx"), "-o", str(tmp_path)]
-    )
+    template = str(TEMPLATES / "bien-ban.party.docx")
+    result = runner.invoke(main, ["template", "preview", template, "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "bien-ban.party.docx").is_file()
+    assert (tmp_path / "a" / "bien-ban.party.docx").is_file()
+    alias = runner.invoke(main, ["preview", template, "-o", str(tmp_path / "b")])
+    assert alias.exit_code == 0, alias.output
+    assert (tmp_path / "b" / "bien-ban.party.docx").is_file()
+    assert "\n  preview " not in runner.invoke(main, ["--help"]).output  # listed under template

@@ -6,68 +6,62 @@ No traceback reaches the user; heavy modules load only when a command needs them
 
 from __future__ import annotations
 
+import copy
 import os
-import shutil
-import subprocess
 import sys
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import NoticeGenError
-from .i18n import _, language_from, set_language
+from .cli_support import Group, Option, error, option, speak_click, warn
+from .errors import NoticeGenError
+from .i18n import N_, _, choose_language, set_language
 from .rules.profiles import KINDS, PROFILES
 
-set_language(language_from(sys.argv, os.environ))
+speak_click()
+STATUSES = (N_("written"), N_("unchanged"), N_("skipped"), N_("kept"), N_("failed"))  # batch
 
 
-def _warn(warnings: list) -> None:
-    for warning in warnings:
-        click.echo(_("warning: {message}").format(message=warning), err=True)
-
-
-def _fail(exc: NoticeGenError) -> int:
-    for line in str(exc).splitlines():
-        click.echo(_("error: {message}").format(message=line), err=True)
-    return exc.exit_code
-
-
-def _run(paths: tuple[Path, ...], step, after=lambda: 0) -> None:  # type: ignore[no-untyped-def]
-    """Apply `step` to each record, then `after`; a failed record never stops the others."""
+def _each(paths: tuple[Path, ...], step: Callable[[Path], None]) -> int:
+    """Apply `step` to each path; a failure is reported and never stops the others.
+    Returns the exit status."""
     status = 0
     for path in paths:
         try:
             step(path)
         except NoticeGenError as exc:
-            status = max(status, _fail(exc))
-    sys.exit(max(status, after()))
+            error(str(exc))
+            status = max(status, exc.exit_code)
+    return status
 
 
-output_option = click.option(
+output_option = option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help=_("Folder for the documents."),
+    help=N_("Folder for the documents."),
 )
-force_option = click.option(
-    "--force", is_flag=True, help=_("Overwrite documents that were edited by hand.")
+force_option = option(
+    "--force", is_flag=True, help=N_("Overwrite documents that were edited by hand.")
 )
-pdf_option = click.option(
-    "--pdf", is_flag=True, help=_("Also make a PDF of each document (LibreOffice).")
+pdf_option = option(
+    "--pdf", is_flag=True, help=N_("Also make a PDF of each document (LibreOffice).")
 )
-templates_option = click.option(
+templates_option = option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help=_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
+    help=N_("A folder of your own templates (<kind or layout>.<state|party>.docx)."),
 )
 
 
 @click.group(
+    cls=Group,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help=_("""Vietnamese administrative notices from records: .docx laid out exactly as
+    help=N_("""Vietnamese administrative notices from records: .docx laid out exactly as
     Nghị định 30/2020/NĐ-CP (State) or Hướng dẫn 05-HD/VPTW and 36-HD/VPTW (Party)
     require.
 
@@ -77,21 +71,21 @@ templates_option = click.option(
       notice-gen render thong-bao.yaml
     """),
 )
-@click.version_option(package_name="notice-gen")
-@click.option(
+@click.version_option(package_name="notice-gen", cls=Option)
+@option(
     "--lang",
     type=click.Choice(["vi", "en"]),
     expose_value=False,
     is_eager=True,
     callback=lambda ctx, param, value: set_language(value) if value else None,
-    help=_("Language of the messages (default: Vietnamese when LANG is vi_*, else English)."),
+    help=N_("Language of the messages (default: Vietnamese when LANG is vi_*, else English)."),
 )
 def main() -> None:
     pass
 
 
 @main.command(
-    help=_("""Render each RECORD (YAML, JSON or TOML) to a Word document.
+    help=N_("""Render each RECORD (YAML, JSON or TOML) to a Word document.
 
     A record with a mistake is reported with its file, line and key, and gives no
     document; the others are still rendered. Each document is checked against its
@@ -108,10 +102,8 @@ def main() -> None:
 @click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
 @output_option
 @force_option
-@click.option("--no-check", is_flag=True, help=_("Do not lint the documents before writing them."))
-@click.option(
-    "--kind", type=click.Choice(KINDS), help=_("Render another kind from the same record.")
-)
+@option("--no-check", is_flag=True, help=N_("Do not lint the documents before writing them."))
+@option("--kind", type=click.Choice(KINDS), help=N_("Render another kind from the same record."))
 @pdf_option
 @templates_option
 def render(
@@ -123,7 +115,7 @@ def render(
     pdf: bool,
     templates: Path | None,
 ) -> None:
-    from . import render_file
+    from .pipeline.document import render_file
 
     made: list[Path] = []
 
@@ -131,11 +123,12 @@ def render(
         written, warnings = render_file(
             path, output, force=force, check=not no_check, kind=kind, templates=templates
         )
-        _warn(warnings)
+        warn(warnings)
         made.append(written)
         click.echo(f"{path} -> {written}")
 
-    _run(records, step, after=lambda: _pdf(made) if pdf and made else 0)
+    status = _each(records, step)
+    sys.exit(max(status, _pdf(made) if pdf and made else 0))
 
 
 def _pdf(documents: list[Path]) -> int:
@@ -145,11 +138,10 @@ def _pdf(documents: list[Path]) -> int:
     try:
         failed = to_pdf(documents)
     except NoticeGenError as exc:
-        return _fail(exc)
+        error(str(exc))
+        return exc.exit_code
     for document, why in failed.items():
-        click.echo(
-            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
-        )
+        error(f"{document.with_suffix('.pdf')}: {why}")
     done = len(documents) - len(failed)
     click.echo(
         _("{done} PDF(s) written, {failed} failed").format(done=done, failed=len(failed)), err=True
@@ -158,7 +150,7 @@ def _pdf(documents: list[Path]) -> int:
 
 
 @main.command(
-    help=_("""Check each RECORD against the record format and its profile, writing nothing.
+    help=N_("""Check each RECORD against the record format and its profile, writing nothing.
 
     \b
     Example:
@@ -167,18 +159,17 @@ def _pdf(documents: list[Path]) -> int:
 )
 @click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(records: tuple[Path, ...]) -> None:
-    from . import read_record
+    from .pipeline.document import read_record
 
     def step(path: Path) -> None:
-        warnings = read_record(path)[1]
-        _warn(warnings)
+        warn(read_record(path)[1])
         click.echo(_("{path}: ok").format(path=path))
 
-    _run(records, step)
+    sys.exit(_each(records, step))
 
 
 @main.command(
-    help=_("""Render every record of the SOURCES: folders of records (recursive), YAML files
+    help=N_("""Render every record of the SOURCES: folders of records (recursive), YAML files
     of `defaults:` and `records:`, and CSV or XLSX sheets with one row per document
     (columns named by key: number, signer.name, recipients with ';' between items).
 
@@ -196,31 +187,29 @@ def validate(records: tuple[Path, ...]) -> None:
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @output_option
-@click.option(
+@option(
     "--base",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help=_("A record whose keys every sheet row or record starts from."),
+    help=N_("A record whose keys every sheet row or record starts from."),
 )
-@click.option(
-    "--name", "pattern", help=_("Output names, e.g. '{number}-{kind}' or '{signer.name}'.")
-)
-@click.option(
+@option("--name", "pattern", help=N_("Output names, e.g. '{number}-{kind}' or '{signer.name}'."))
+@option(
     "-j",
     "--jobs",
     "workers",
     type=click.IntRange(1, 64),
     default=os.cpu_count() or 1,
-    show_default="the number of cores",
-    help=_("Worker processes."),
+    show_default=N_("the number of cores"),
+    help=N_("Worker processes."),
 )
 @force_option
-@click.option("--resume", is_flag=True, help=_("Skip what an interrupted run already finished."))
-@click.option(
+@option("--resume", is_flag=True, help=N_("Skip what an interrupted run already finished."))
+@option(
     "--check-all",
     is_flag=True,
-    help=_("Check every document, not only the first of each template."),
+    help=N_("Check every document, not only the first of each template."),
 )
-@click.option("--no-check", is_flag=True, help=_("Do not check the documents."))
+@option("--no-check", is_flag=True, help=N_("Do not check the documents."))
 @pdf_option
 @templates_option
 def batch(
@@ -238,22 +227,16 @@ def batch(
 ) -> None:
     from .pipeline import batch as engine
 
-    try:
-        jobs = engine.jobs_from(list(sources), base)
-    except NoticeGenError as exc:
-        sys.exit(_fail(exc))
+    jobs = engine.jobs_from(list(sources), base)
     for note in dict.fromkeys(job.note for job in jobs if job.note):
         click.echo(note, err=True)
     if not jobs:
-        click.echo(
-            _("error: {message}").format(message=_("no records found in the sources")), err=True
-        )
-        sys.exit(2)
+        raise click.UsageError(_("no records found in the sources"))
     check = "none" if no_check else "all" if check_all else "first"
     tty = sys.stderr.isatty()
     counter = {"done": 0}
 
-    def report(result) -> None:  # type: ignore[no-untyped-def]
+    def report(result: engine.Result) -> None:
         counter["done"] += 1
         if not tty and counter["done"] % max(1, len(jobs) // 10) == 0:
             click.echo(
@@ -261,7 +244,7 @@ def batch(
                 err=True,
             )
 
-    options = {
+    options: dict[str, Any] = {
         "workers": workers,
         "pattern": pattern,
         "force": force,
@@ -272,12 +255,14 @@ def batch(
     try:
         if tty:
             with click.progressbar(length=len(jobs), label="notice-gen", file=sys.stderr) as bar:
-                progress = lambda r: (report(r), bar.update(1))  # noqa: E731
+
+                def progress(result: engine.Result) -> None:
+                    report(result)
+                    bar.update(1)
+
                 results = engine.run(jobs, output, progress=progress, **options)
         else:
             results = engine.run(jobs, output, progress=report, **options)
-    except NoticeGenError as exc:
-        sys.exit(_fail(exc))
     except KeyboardInterrupt:
         click.echo(
             "\n"
@@ -296,13 +281,13 @@ def batch(
     sys.exit(status)
 
 
-def _summary(results: list, output: Path) -> int:
+def _summary(results: list[Any], output: Path) -> int:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
-        for line in result.error.splitlines():
-            click.echo(_("error: {message}").format(message=line), err=True)
-    parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        if result.error:
+            error(result.error)
+    parts = ", ".join(f"{n} {_(status)}" for status, n in sorted(counts.items()))
     summary = _("{total} documents: {parts} (manifest: {manifest})")
     click.echo(
         summary.format(total=len(results), parts=parts, manifest=output / "manifest.csv"), err=True
@@ -311,7 +296,7 @@ def _summary(results: list, output: Path) -> int:
 
 
 @main.command(
-    help=_("""Lint each DOCUMENT (.docx, made by notice-gen or by hand) against its rulebook.
+    help=N_("""Lint each DOCUMENT (.docx, made by notice-gen or by hand) against its rulebook.
 
     Every rule of format-rules.md §14 is judged from the document's structure and
     effective formatting; one line per finding:
@@ -325,19 +310,19 @@ def _summary(results: list, output: Path) -> int:
     """)
 )
 @click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "--profile",
     type=click.Choice(["auto", *PROFILES]),
     default="auto",
     show_default=True,
-    help=_("The rulebook to judge by; auto reads it from the header (and the date)."),
+    help=N_("The rulebook to judge by; auto reads it from the header (and the date)."),
 )
-@click.option("--json", "as_json", is_flag=True, help=_("Print the findings as JSON."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the findings as JSON."))
 def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
     import json
 
-    from .lint.check import as_json as to_json
     from .lint.check import check_file
+    from .lint.findings import as_json as to_json
 
     findings = [f for path in documents for f in check_file(path, profile)]
     if as_json:
@@ -358,7 +343,7 @@ def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
 
 
 @main.command(
-    help=_("""Print a starter record for KIND (a whole meeting record: the other kinds render
+    help=N_("""Print a starter record for KIND (a whole meeting record: the other kinds render
     from it too), its keys explained in Vietnamese.
 
     \b
@@ -367,24 +352,21 @@ def check(documents: tuple[Path, ...], profile: str, as_json: bool) -> None:
     """)
 )
 @click.argument("kind", type=click.Choice(KINDS))
-@click.option(
+@option(
     "--profile",
     type=click.Choice(list(PROFILES)),
     default="nd30",
     show_default=True,
-    help=_("The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018)."),
+    help=N_("The rulebook: nd30 (State), party-hd05 (Party, 2026), party-hd36 (Party, 2018)."),
 )
 def new(kind: str, profile: str) -> None:
-    regime = "state" if profile == "nd30" else "party"
-    starter = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
-    text = starter.read_text("utf-8").replace("profile: party-hd05", f"profile: {profile}")
-    if profile == "party-hd36":  # dated while Hướng dẫn 36 was in force
-        text = text.replace("2026-10-", "2025-10-")
-    click.echo(text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} "), nl=False)
+    from .record.starters import starter_text
+
+    click.echo(starter_text(kind, profile), nl=False)
 
 
 @main.command(
-    help=_("""Convert text typed in TCVN3 (.VnTime) or VNI-Windows inside each RECORD to Unicode
+    help=N_("""Convert text typed in TCVN3 (.VnTime) or VNI-Windows inside each RECORD to Unicode
     (NFC), in place, after keeping the original as RECORD.bak.
 
     \b
@@ -396,46 +378,28 @@ def new(kind: str, profile: str) -> None:
     "records", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def convert(records: tuple[Path, ...]) -> None:
-    from .pipeline.write import atomic_write
-    from .record.text import convert_file
+    from .pipeline.convert import convert_record
 
-    for record in records:
-        original = record.read_bytes()
-        raw = False
-        try:
-            decoded = original.decode("utf-8-sig")
-        except UnicodeDecodeError:  # raw 8-bit TCVN3 or VNI bytes
-            decoded, raw = original.decode("latin-1"), True
-        text, changed = convert_file(decoded)
-        if raw and not changed:
-            click.echo(
-                _("error: {message}").format(
-                    message=_("{path}: neither UTF-8 nor TCVN3 or VNI text").format(path=record)
-                ),
-                err=True,
-            )
-            sys.exit(2)
-        if not changed and text.encode("utf-8") == original:
+    def step(record: Path) -> None:
+        changed, backup = convert_record(record)
+        if backup is None:
             click.echo(_("{path}: already Unicode, unchanged").format(path=record))
-            continue
-        backup = record.with_name(record.name + ".bak")
-        atomic_write(backup, original)
-        atomic_write(record, text.encode("utf-8"))
-        click.echo(
-            _("{path}: {count} line(s) converted; the original is {backup}").format(
-                path=record, count=changed, backup=backup
-            )
-        )
+            return
+        message = _("{path}: {count} line(s) converted; the original is {backup}")
+        click.echo(message.format(path=record, count=changed, backup=backup))
+
+    sys.exit(_each(records, step))
 
 
 @main.group(
-    help=_("""List, export, check and repair Word templates.
+    help=N_("""List, export, check, repair and preview Word templates.
 
     \b
     Examples:
       notice-gen template list
       notice-gen template export van-ban.state my-office.docx
       notice-gen template check my-office.docx --fix
+      notice-gen template preview my-office.docx
     """)
 )
 def template() -> None:
@@ -444,13 +408,13 @@ def template() -> None:
 
 @template.command(
     "list",
-    help=_("""The built-in templates and yours, with the kinds and the regime each serves."""),
+    help=N_("""The built-in templates and yours, with the kinds and the regime each serves."""),
 )
-@click.option(
+@option(
     "--templates",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    help=_("A folder of your own templates, which win over the built-in ones."),
+    help=N_("A folder of your own templates, which win over the built-in ones."),
 )
 def template_list(folder: Path | None) -> None:
     from .docx.template import available_templates
@@ -461,38 +425,30 @@ def template_list(folder: Path | None) -> None:
 
 @template.command(
     "export",
-    help=_("""Copy the built-in template NAME (see `template list`) to DEST to start from."""),
+    help=N_("""Copy the built-in template NAME (see `template list`), or the one serving
+    the kind NAME (KIND or KIND.party), to DEST to start from; DEST's folder is created."""),
 )
 @click.argument("name")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 def template_export(name: str, dest: Path) -> None:
-    from .docx.template import builtin_templates
+    from .docx.template import builtin_named
     from .pipeline.write import atomic_write
 
-    source = builtin_templates() / (name if name.endswith(".docx") else f"{name}.docx")
-    if not source.is_file():
-        click.echo(
-            _("error: {message}").format(
-                message=_("no built-in template {name!r}; see notice-gen template list").format(
-                    name=name
-                )
-            ),
-            err=True,
-        )
-        sys.exit(2)
+    source = builtin_named(name)
+    if source is None:
+        message = _("no built-in template {name!r}; see notice-gen template list")
+        raise click.UsageError(message.format(name=name))
     if dest.exists():
-        click.echo(
-            _("error: {message}").format(message=_("{path} exists; it is kept").format(path=dest)),
-            err=True,
-        )
+        error(_("{path} exists; it is kept").format(path=dest))
         sys.exit(1)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(dest, source.read_bytes())
     click.echo(f"{source.name} -> {dest}")
 
 
 @template.command(
     "check",
-    help=_("""Report every problem of a template FILE at once: Jinja syntax, blocks never
+    help=N_("""Report every problem of a template FILE at once: Jinja syntax, blocks never
     closed, tags split across runs with different formatting, smart quotes, proofing
     marks, misplaced {%p %}/{%tr %}, variables the record model does not give (with the
     closest valid one), a missing signature block or Nơi nhận. Each with its part,
@@ -500,17 +456,13 @@ def template_export(name: str, dest: Path) -> None:
     """),
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--kind", type=click.Choice(KINDS), help=_("The kind it is for (default: from its name).")
-)
-@click.option("--json", "as_json", is_flag=True, help=_("Print the problems as JSON."))
-@click.option(
-    "--fix", is_flag=True, help=_("Write a repaired copy (FILE.fixed.docx, or --output).")
-)
-@click.option(
+@option("--kind", type=click.Choice(KINDS), help=N_("The kind it is for (default: from its name)."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the problems as JSON."))
+@option("--fix", is_flag=True, help=N_("Write a repaired copy (FILE.fixed.docx, or --output)."))
+@option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Where --fix writes; the input itself only when named here."),
+    help=N_("Where --fix writes; the input itself only when named here."),
 )
 def template_check(
     file: Path, kind: str | None, as_json: bool, fix: bool, output: Path | None
@@ -518,16 +470,24 @@ def template_check(
     import json
 
     from .docx import doctor
+    from .pipeline.variables import model_variables
     from .pipeline.write import atomic_write
 
     kind = kind or doctor.kind_of(file)
+    known = model_variables(kind)
     data = file.read_bytes()
     if fix:
-        target = output or file.with_name(f"{file.stem}.fixed.docx")
-        atomic_write(target, doctor.repair(data))
-        click.echo(_("repaired copy: {path}").format(path=target), err=True)
-        data = target.read_bytes()
-    issues = doctor.diagnose(data, kind)[0]
+        repaired, fixed = doctor.fix(data, kind, known)
+        if fixed:
+            target = output or file.with_name(f"{file.stem}.fixed.docx")
+            atomic_write(target, repaired)
+            for issue in fixed:
+                click.echo(_("fixed: {issue}").format(issue=issue), err=True)
+            click.echo(_("repaired copy: {path}").format(path=target), err=True)
+            data = repaired
+        else:
+            click.echo(_("nothing --fix can repair; no copy written"), err=True)
+    issues = doctor.diagnose(data, kind, known)[0]
     if as_json:
         click.echo(json.dumps(doctor.as_json(issues), ensure_ascii=False, indent=1))
     else:
@@ -541,130 +501,75 @@ def template_check(
 
 @template.command(
     "vars",
-    help=_("""The variables FILE prints, beside everything the record model offers its kind."""),
+    help=N_("""The variables FILE prints, beside everything the record model offers its kind."""),
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--kind", type=click.Choice(KINDS), help=_("The kind it is for (default: from its name).")
-)
+@option("--kind", type=click.Choice(KINDS), help=N_("The kind it is for (default: from its name)."))
 def template_vars(file: Path, kind: str | None) -> None:
     from .docx import doctor
+    from .pipeline.variables import model_variables
 
     kind = kind or doctor.kind_of(file)
-    used = doctor.diagnose(file.read_bytes(), kind)[1]
-    known = doctor.model_variables(kind)
-    click.echo(f"{'variable':<32} {'used':<5} example")
+    known = model_variables(kind)
+    used = doctor.diagnose(file.read_bytes(), kind, known)[1]
+    variable, used_, example_, yes = _("variable"), _("used"), _("example"), _("yes")
+    click.echo(f"{variable:<32} {used_:<5} {example_}")
     for path, example in sorted(known.items()):
         shown = str(example).replace("\n", " ")[:50]
-        click.echo(f"{path:<32} {'yes' if path in used else '':<5} {shown}")
+        click.echo(f"{path:<32} {yes if path in used else '':<5} {shown}")
 
 
-@main.command(
-    help=_("""Render TEMPLATE_FILE with RECORD, or with a sample record of its kind, to .docx
-    and, where LibreOffice is installed, to PDF and a PNG of page 1.
+_PREVIEW_HELP = N_("""Render TEMPLATE_FILE with RECORD, or with a sample record of its kind, to
+    .docx and, where LibreOffice is installed, to PDF and a PNG of page 1.
 
     \b
     Example:
-      notice-gen preview my-office.docx
+      notice-gen template preview my-office.docx
     """)
-)
+
+
 @click.argument("template_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("record", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output/preview"),
     show_default=True,
+    help=N_("Folder for the preview files."),
 )
-@click.option("--kind", type=click.Choice(KINDS), help=_("The kind (default: from the name)."))
-@click.option(
-    "--profile", type=click.Choice(list(PROFILES)), help=_("Default: the template's regime.")
-)
+@option("--kind", type=click.Choice(KINDS), help=N_("The kind (default: from the name)."))
+@option("--profile", type=click.Choice(list(PROFILES)), help=N_("Default: the template's regime."))
 def preview(
     template_file: Path, record: Path | None, output: Path, kind: str | None, profile: str | None
 ) -> None:
-    from . import render_record
-    from .docx import doctor
-    from .pipeline.pdf import to_pdf
-    from .pipeline.write import atomic_write
+    from .docx.doctor import kind_of
+    from .pipeline.preview import preview as make
 
-    kind = kind or doctor.kind_of(template_file)
-    try:
-        if record is None:
-            from .record.load import Source, select_kind
-            from .record.validate import validate
+    made = make(template_file, record, output, kind or kind_of(template_file), profile)
+    for path in made.made:
+        click.echo(str(path))
+    if made.note:
+        click.echo(_("note: {message}").format(message=made.note), err=True)
 
-            profile = profile or ("party-hd05" if ".party" in template_file.name else "nd30")
-            regime = "state" if profile == "nd30" else "party"
-            text = resources.files(__package__).joinpath("starters", f"meeting.{regime}.yaml")
-            import yaml
 
-            from .record.load import _TextLoader
-
-            data = yaml.load(text.read_text("utf-8"), Loader=_TextLoader)
-            data["profile"] = profile
-            rec = validate(select_kind(Source(Path("sample.yaml"), data), kind, KINDS))[0]
-        else:
-            from . import read_record
-
-            rec = read_record(record, kind)[0]
-        output.mkdir(parents=True, exist_ok=True)
-        target = output / f"{template_file.stem}.docx"
-        atomic_write(target, render_record(rec, template_file))
-    except NoticeGenError as exc:
-        sys.exit(_fail(exc))
-    click.echo(str(target))
-    try:
-        failed = to_pdf([target])
-    except NoticeGenError as exc:
-        click.echo(_("note: {message}").format(message=exc), err=True)
-        return
-    pdf = target.with_suffix(".pdf")
-    if not failed and shutil.which("pdftoppm"):
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "70",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                str(pdf),
-                str(target.with_suffix("")),
-            ],
-            check=False,
-        )
-        click.echo(str(pdf))
-        click.echo(str(target.with_suffix(".png")))
+preview_command = template.command("preview", help=_PREVIEW_HELP)(preview)
+main.add_command(copy.copy(preview_command), "preview")
+main.commands["preview"].hidden = True  # the older spelling, `notice-gen preview`
 
 
 def run() -> None:
-    """Entry point: `main` with every unexpected failure turned into a message."""
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):  # --lang may stand anywhere; it was read at import
-        if arg == "--lang":
-            del args[i : i + 2]
-            break
-        if arg.startswith("--lang="):
-            del args[i]
-            break
+    """Entry point: the language chosen, `main` run, every unexpected failure turned
+    into a message."""
+    args = choose_language(sys.argv[1:], os.environ)
     try:
         main(args, standalone_mode=True)
     except SystemExit:
         raise
     except Exception as exc:
-        click.echo(
-            _("error: {message}").format(
-                message=_(
-                    "internal error ({detail}); please report it with the record that caused it"
-                ).format(detail=f"{type(exc).__name__}: {exc}")
-            ),
-            err=True,
-        )
+        detail = f"{type(exc).__name__}: {exc}"
+        message = _("internal error ({detail}); please report it with the record that caused it")
+        error(message.format(detail=detail))
         sys.exit(1)
 
 

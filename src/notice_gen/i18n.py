@@ -8,28 +8,37 @@ The language comes from `--lang`, else the locale (`LANGUAGE`, `LC_ALL`, `LC_MES
 from __future__ import annotations
 
 import gettext
-import os
+from collections.abc import Mapping
 from pathlib import Path
 
 DOMAIN = "notice_gen"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 
 
-def language_from(argv: list[str], environ: os._Environ[str] | dict[str, str]) -> str:
-    """`vi` or `en`: `--lang X` / `--lang=X` in `argv` first, then the locale variables."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return "vi" if argv[i + 1].lower().startswith("vi") else "en"
+def choose_language(argv: list[str], environ: Mapping[str, str]) -> list[str]:
+    """Set the language from `--lang X` / `--lang=X` anywhere in `argv`, else from the
+    locale variables; returns `argv` without the option."""
+    args = list(argv)
+    chosen = None
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            chosen = args[i + 1]
+            del args[i : i + 2]
+            break
         if arg.startswith("--lang="):
-            return "vi" if arg[7:].lower().startswith("vi") else "en"
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        if value := environ.get(name):
-            return "vi" if value.lower().startswith("vi") else "en"
-    return "en"
+            chosen = arg.removeprefix("--lang=")
+            del args[i]
+            break
+    if chosen is None:
+        chosen = next((v for n in LOCALE_VARIABLES if (v := environ.get(n))), "en")
+    set_language("vi" if chosen.lower().startswith("vi") else "en")
+    return args
 
 
 def set_language(language: str) -> None:
+    """Messages from now on in `language` (`vi` or `en`)."""
     global _translation
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
@@ -37,6 +46,11 @@ def set_language(language: str) -> None:
 def _(message: str) -> str:
     """The message in the chosen language."""
     return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural message for `n`, in the chosen language."""
+    return _translation.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -13,6 +13,7 @@ import difflib
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def _part_label(name: str) -> str:
     return _("body") if stem == "document" else f"{label} ({name})"
 
 
-def _paragraphs(part: str, root: etree._Element):
+def _paragraphs(part: str, root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """Each paragraph with a location: `body, table 1 row 2 cell 1, paragraph 3`."""
     tables = list(root.iter(w("tbl")))
     count = 0
@@ -89,7 +90,9 @@ def _paragraphs(part: str, root: etree._Element):
             place = _("paragraph {n}").format(n=count)
         else:
             row = cell.getparent()
-            table = row.getparent()
+            table = row.getparent() if row is not None else None
+            if row is None or table is None:
+                continue
             r = table.findall(w("tr")).index(row) + 1
             c = row.findall(w("tc")).index(cell) + 1
             k = cell.findall(w("p")).index(p) + 1 if p.getparent() is cell else 1
@@ -155,7 +158,7 @@ def read_tags(parts: dict[str, etree._Element], issues: list[Issue]) -> list[Tag
     return tags
 
 
-def _unclosed(text: str, found: list[re.Match], where: str, issues: list[Issue]) -> None:
+def _unclosed(text: str, found: list[re.Match[str]], where: str, issues: list[Issue]) -> None:
     rest = TAG.sub(lambda m: " " * len(m.group()), text)
     for match in re.finditer(r"\{[{%#]|[}%#]\}", rest):
         issues.append(
@@ -401,10 +404,12 @@ def _path(node: nodes.Node, scope: dict[str, str]) -> str | None:
 
 
 def _paths(
-    node: nodes.Node, scope: dict[str, str], known: dict, tag: Tag, issues: list[Issue]
+    node: nodes.Node, scope: dict[str, str], known: dict[str, Any], tag: Tag, issues: list[Issue]
 ) -> set[str]:
     found: set[str] = set()
-    candidates = [node] if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) else []
+    candidates: list[nodes.Node] = (
+        [node] if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) else []
+    )
     candidates += [n for n in node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))]
     seen: set[int] = set()
     for candidate in candidates:
@@ -418,7 +423,7 @@ def _paths(
     return found
 
 
-def _check_path(path: str, known: dict, tag: Tag, issues: list[Issue]) -> set[str]:
+def _check_path(path: str, known: dict[str, Any], tag: Tag, issues: list[Issue]) -> set[str]:
     if path in known:
         return {path}
     close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
@@ -433,40 +438,6 @@ def _check_path(path: str, known: dict, tag: Tag, issues: list[Issue]) -> set[st
         )
     )
     return set()
-
-
-def variable_tree(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Dotted paths of a context, with an example value for each leaf."""
-    out: dict[str, Any] = {}
-    if isinstance(value, dict):
-        if prefix:
-            out[prefix] = "{…}"
-        for key, item in value.items():
-            out.update(variable_tree(item, f"{prefix}.{key}" if prefix else key))
-    elif isinstance(value, list):
-        out[prefix] = f"[{len(value)} items]"
-        out.update(variable_tree(value[0], prefix + "[]") if value else {prefix + "[]": ""})
-    else:
-        out[prefix] = value
-    return out
-
-
-def model_variables(kind: str) -> dict[str, Any]:
-    """Every path the record model offers a template of `kind`, with an example value."""
-    return {
-        **variable_tree(sample_context(kind, "party")),
-        **variable_tree(sample_context(kind, "state")),
-    }
-
-
-def sample_context(kind: str, regime: str) -> dict[str, Any]:
-    """The ready values of the starter record of `kind`: what a template may print."""
-    from ..pipeline.compose import context
-    from ..record.starters import sample
-    from ..record.validate import validate
-
-    profile = "nd30" if regime == "state" else "party-hd05"
-    return context(validate(sample(kind, profile))[0])
 
 
 # -- the whole check ----------------------------------------------------------
@@ -487,15 +458,15 @@ def kind_of(path: Path) -> str:
     return first if first in KINDS else KIND_OF_LAYOUT.get(first, "thong-bao-ket-luan")
 
 
-def diagnose(data: bytes, kind: str) -> tuple[list[Issue], set[str]]:
-    """Every problem of the template `data` for `kind`, and the variables it uses."""
+def diagnose(data: bytes, kind: str, known: dict[str, Any]) -> tuple[list[Issue], set[str]]:
+    """Every problem of the template `data` for `kind`, and the variables it uses;
+    `known` holds the variables the record model offers (`pipeline.variables`)."""
     try:
         parts = _story_parts(data)
     except (PackageError, etree.XMLSyntaxError, KeyError) as exc:
         return [Issue("error", _("not a readable .docx ({exc})").format(exc=exc), "file")], set()
     issues: list[Issue] = []
     tags = read_tags(parts, issues)
-    known = model_variables(kind)
     used = check_jinja(tags, known, issues)
     check_reach(tags, known, issues)
     for path, what in REQUIRED[kind]:
@@ -572,6 +543,16 @@ def _merge_runs(p, covered, runs, start, end) -> None:  # type: ignore[no-untype
         last.find(w("t")).set(XML_SPACE, "preserve")
     else:
         p.remove(last)
+
+
+def fix(data: bytes, kind: str, known: dict[str, Any]) -> tuple[bytes, list[Issue]]:
+    """The repaired template and the problems the repair removed (none: nothing to fix)."""
+    before = diagnose(data, kind, known)[0]
+    if not any(i.fixable for i in before):
+        return data, []
+    repaired = repair(data)
+    after = {(i.message, i.where) for i in diagnose(repaired, kind, known)[0]}
+    return repaired, [i for i in before if i.fixable and (i.message, i.where) not in after]
 
 
 def as_json(issues: list[Issue]) -> list[dict[str, Any]]:

@@ -315,7 +315,8 @@ def _table(doc: Document, element: Element, t: int) -> Table:
 
 def layout(doc: Document) -> Layout:
     """The top-level paragraphs and tables of `doc`, the first table as its header."""
-    paras, tables = [], []
+    paras: list[Para] = []
+    tables: list[Table] = []
     for child in doc.body:
         if child.tag == w("p"):
             paras.append(doc.para(child, _("paragraph {n}").format(n=len(paras) + 1)))

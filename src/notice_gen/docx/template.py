@@ -109,6 +109,17 @@ def find_template(kind: str, profile: Profile, folder: Path | None = None) -> Pa
     return builtin_template(kind, profile)
 
 
+def builtin_named(name: str) -> Path | None:
+    """The built-in template called `name` (`van-ban.state`, `bien-ban.party.docx`) or
+    serving the kind `name` (`giay-moi`, `giay-moi.party`; State when no regime)."""
+    stem = name.removesuffix(".docx")
+    first, _dot, regime = stem.partition(".")
+    if first in LAYOUTS:
+        stem = f"{LAYOUTS[first]}.{regime or 'state'}"
+    path = builtin_templates() / f"{stem}.docx"
+    return path if path.is_file() else None
+
+
 def builtin_template(kind: str, profile: Profile) -> Path:
     """The built-in layout for a kind of document and a regime."""
     return builtin_templates() / f"{LAYOUTS[kind]}.{profile.regime}.docx"
@@ -309,7 +320,8 @@ def _prepared(path: Path, profile: Profile) -> Prepared:
     key = hashlib.sha256(raw + repr(profile).encode() + Path(__file__).read_bytes()).hexdigest()
     cached = cache_dir() / f"{key}.marshal"
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        return marshal.loads(cached.read_bytes())
+        prepared: Prepared = marshal.loads(cached.read_bytes())
+        return prepared
     parts = _prepare(raw, path, profile)
     with contextlib.suppress(OSError):
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -415,7 +427,7 @@ def apply_styles(data: bytes, profile: Profile) -> bytes:
     if defaults is not None:
         _run_properties(defaults, profile.styles["NGBody"].size)
     for style in root.findall("w:style", NS):
-        rule = profile.styles.get(style.get(w("styleId")), None)
+        rule = profile.styles.get(style.get(w("styleId"), ""))
         if rule is None:
             continue
         _paragraph_properties(_child(style, "pPr", STYLE_ORDER), rule)
@@ -443,13 +455,12 @@ def _apply_page_setup(xml: str, profile: Profile) -> str:
         _set(sect, "titlePg", SECT_ORDER)
     for paragraph in root.iter(w("p")):
         style = paragraph.find("w:pPr/w:pStyle", NS)
-        key = RULE_STYLES.get(style.get(w("val"))) if style is not None else None
-        if key is not None:
+        key = RULE_STYLES.get(style.get(w("val"), "")) if style is not None else None
+        ppr = paragraph.find(w("pPr"))
+        if key is not None and ppr is not None:
             room = _room(paragraph, profile)
             indent = f"{{{{ [0, ({room} - rules.{key}) // 2]|max }}}}"
-            _set(
-                paragraph.find(w("pPr")), "ind", PPR_ORDER, left=indent, right=indent, firstLine="0"
-            )
+            _set(ppr, "ind", PPR_ORDER, left=indent, right=indent, firstLine="0")
     return etree.tostring(root, encoding="unicode")
 
 
@@ -463,7 +474,8 @@ def _room(paragraph: etree._Element, profile: Profile) -> int:
     margins = 0
     for side, default in (("left", 108), ("right", 108)):
         mar = table.find(f"w:tblPr/w:tblCellMar/w:{side}", NS)
-        margins += int(mar.get(w("w"))) if mar is not None else default
-    if width is None or not re.fullmatch(r"\d+", width.get(w("w"), "")):
+        margins += int(mar.get(w("w"), default)) if mar is not None else default
+    value = width.get(w("w"), "") if width is not None else ""
+    if not re.fullmatch(r"\d+", value):
         return text_width(profile) // 2 - margins
-    return int(width.get(w("w"))) - margins
+    return int(value) - margins

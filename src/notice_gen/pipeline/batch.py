@@ -133,7 +133,9 @@ def _multi_jobs(source: Source, base: Path | None, stem: str) -> list[Job]:
     return jobs
 
 
-def _shift(positions: dict[KeyPath, tuple[Path, int]], prefix: KeyPath) -> dict:
+def _shift(
+    positions: dict[KeyPath, tuple[Path, int]], prefix: KeyPath
+) -> dict[KeyPath, tuple[Path, int]]:
     n = len(prefix)
     return {k[n:]: v for k, v in positions.items() if k[:n] == prefix}
 
@@ -267,10 +269,13 @@ def run(
     return [results[i] for i in sorted(results)]
 
 
-def _map(pool: ProcessPoolExecutor | None, fn: Callable, *args: list) -> Iterator[Any]:
+def _map(
+    pool: ProcessPoolExecutor | None, fn: Callable[..., Any], *args: list[Any]
+) -> Iterator[Any]:
     if pool is None:
         return map(fn, *args)
-    return pool.map(fn, *args, chunksize=max(1, min(64, len(args[0]) // (4 * os.cpu_count()))))
+    cores = os.cpu_count() or 1
+    return pool.map(fn, *args, chunksize=max(1, min(64, len(args[0]) // (4 * cores))))
 
 
 def _refuse_collisions(jobs: list[Job], results: dict[int, Result]) -> None:

@@ -58,7 +58,10 @@ class OutputDir:
 
     def _read_manifest(self) -> dict[str, dict[str, str]]:
         try:
-            return json.loads((self.path / MANIFEST).read_text("utf-8"))["files"]
+            files: dict[str, dict[str, str]] = json.loads(
+                (self.path / MANIFEST).read_text("utf-8")
+            )["files"]
+            return files
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, KeyError, TypeError):

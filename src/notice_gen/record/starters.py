@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..rules.profiles import KINDS, PROFILES
 from .load import Source, read, select_kind
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
-def _starter(profile: str) -> resources.abc.Traversable:
+
+def _starter(profile: str) -> Traversable:
     regime = PROFILES[profile].regime
-    return resources.files("notice_gen").joinpath("starters", f"meeting.{regime}.yaml")
+    return resources.files("notice_gen") / "starters" / f"meeting.{regime}.yaml"
 
 
 def starter_text(kind: str, profile: str) -> str:
     """The starter record for `kind` under `profile`, as YAML text with its comments."""
-    text = _starter(profile).read_text("utf-8")
+    text = str(_starter(profile).read_text("utf-8"))
     text = text.replace("profile: party-hd05", f"profile: {profile}")
     return text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} ")
 

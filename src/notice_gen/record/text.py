@@ -205,14 +205,14 @@ def _compose(base: str, marks: str) -> str:
 def modern_tones(text: str) -> str:
     """`hoà` -> `hòa`, `thuỷ` -> `thủy` where no consonant follows (never `quý`)."""
 
-    def fix(match: re.Match) -> str:
+    def fix(match: re.Match[str]) -> str:
         pair = match.group(2)
         if match.group(1).lower().endswith("q") and pair.lower().startswith("u"):
-            return match.group()
+            return str(match.group())
         key = pair.lower()
         new = MODERN_TONES[key]
         new = "".join(n.upper() if o.isupper() else n for n, o in zip(new, pair, strict=True))
-        return match.group(1) + new
+        return str(match.group(1)) + new
 
     pairs = "|".join(MODERN_TONES) + "|" + "|".join(k.upper() for k in MODERN_TONES)
     return re.sub(rf"(\w?)({pairs})(?![\wđ])", fix, text, flags=0)
@@ -223,7 +223,7 @@ def clean_text(text: str, tones: str = "keep", record: str | None = None) -> tup
     """The cleaned text and what was done to it, in words (cached: a batch repeats its
     shared text in every record); `record` is the legacy encoding of the whole record.
     Do not modify the result."""
-    done = []
+    done: list[str] = []
     encoding = _legacy_in(text, record)
     if encoding == "tcvn3":
         text, done = from_tcvn3(text), [*done, _("converted from TCVN3 (.VnTime) to Unicode")]

@@ -586,6 +586,7 @@ def _wording(record: Record, source: Source) -> list[Problem]:
 def _capitals(record: Record, source: Source) -> list[Problem]:
     """Text the rulebooks print in capitals, or starting with one, checked where written."""
     problems = []
+    upper: list[tuple[KeyPath, str]]
     upper = [(("issuer", "name", i), line) for i, line in enumerate(record.issuer.name)]
     upper += [(("issuer", "parent", i), line) for i, line in enumerate(record.issuer.parent or [])]
     if record.signer:
@@ -621,7 +622,8 @@ def _capitals(record: Record, source: Source) -> list[Problem]:
     return problems
 
 
-KIND_NEEDS = {  # key path -> what it is, per kind beyond the model's required keys
+# kind -> key path -> what it is, beyond the model's required keys
+KIND_NEEDS: dict[str, dict[tuple[str, ...], str]] = {
     "thong-bao-ket-luan": {
         ("conclusions",): N_("at least one point"),
         ("recipients",): N_("recipients"),
@@ -649,7 +651,8 @@ def _kind_requirements(source: Source) -> list[Problem]:
     """Keys a kind of document cannot do without, looked up in the raw tree."""
     kind = source.data.get("kind")
     problems = []
-    for key, what in KIND_NEEDS.get(kind, {}).items() if isinstance(kind, str) else ():
+    needs: dict[tuple[str, ...], str] = KIND_NEEDS.get(kind, {}) if isinstance(kind, str) else {}
+    for key, what in needs.items():
         value: Any = source.data
         for part in key:
             value = value.get(part) if isinstance(value, dict) else None

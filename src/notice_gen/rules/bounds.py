@@ -3,6 +3,7 @@ accepts. The renderer's own values (`profiles.Style`) lie inside them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 Span = tuple[float, float]  # low and high, both accepted
@@ -19,8 +20,8 @@ class Bounds:
     """Accepted ranges of one profile: sizes by paragraph style (points), margins by
     side (mm), the first-line indents of the body (mm, any of), its line spacing."""
 
-    sizes: dict[str, Span]
-    margins: dict[str, Span]
+    sizes: Mapping[str, Span]
+    margins: Mapping[str, Span]
     first_line: tuple[Span, ...]
     line_rule: str  # "exact" (points) or "auto" (lines)
     line: Span

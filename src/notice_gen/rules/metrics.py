@@ -20,7 +20,10 @@ def _metrics() -> dict[str, Any]:
 def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> int:
     """Printed width of `text` at `size` points, in twips."""
     metrics = _metrics()
-    table = metrics[("bold" if bold else "") + ("italic" if italic else "") or "regular"]
+    table: dict[str, int] = metrics[
+        ("bold" if bold else "") + ("italic" if italic else "") or "regular"
+    ]
     fallback = table["n"]
     units = sum(table.get(ch, fallback) for ch in text)
-    return round(units / metrics["units_per_em"] * size * TWIPS_PER_PT)
+    per_em: int = metrics["units_per_em"]
+    return round(units / per_em * size * TWIPS_PER_PT)

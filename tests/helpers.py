@@ -1,12 +1,39 @@
-"""Reading a rendered .docx back as a person checking it would."""
+"""What the tests share: running the command line, editing a .docx part, and reading
+a rendered .docx back as a person checking it would."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
+
+from click.testing import CliRunner, Result
 from docx.oxml.ns import qn
 from docx.shared import Length
 
+from notice_gen.cli import main
+
 TWIPS_PER_MM = 1440 / 25.4
 FONT = "Times New Roman"
+
+
+def cli(*args: object) -> Result:
+    """`notice-gen ARGS…` run in-process."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def edit_part(data: bytes, part: str, change: Callable[[str], str]) -> bytes:
+    """The .docx `data` with its XML `part` passed through `change(xml) -> xml`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == part:
+                changed = change(content.decode("utf-8"))
+                assert changed != content.decode("utf-8"), "the edit changed nothing"
+                content = changed.encode("utf-8")
+            dst.writestr(info, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _inherited(style, read):

@@ -1,0 +1,115 @@
+"""Click in the user's language, and notice-gen's errors shown the click way.
+
+Help texts are marked with `N_` and translated when shown, so the language can be
+chosen after the commands are defined; click's own words (`Usage:`, `Options:`, its
+error messages) go through the same catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
+
+import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.termui
+import click.types
+
+from .errors import NoticeGenError
+from .i18n import _, ngettext
+
+CLICK_MODULES = (
+    click.core,
+    click.decorators,
+    click.exceptions,
+    click.formatting,
+    click.parser,
+    click.termui,
+    click.types,
+)
+
+
+def speak_click() -> None:
+    """Let click's own messages come from notice-gen's catalog."""
+    for module in CLICK_MODULES:
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+def error(message: str) -> None:
+    """The one place an error reaches the user: `error: …`, a line each."""
+    for line in message.splitlines() or [""]:
+        click.echo(_("error: {message}").format(message=line), err=True)
+
+
+def warn(warnings: list[Any]) -> None:
+    for warning in warnings:
+        click.echo(_("warning: {message}").format(message=warning), err=True)
+
+
+class Failure(click.ClickException):
+    """A `NoticeGenError` on its way to the user, with its exit status."""
+
+    def __init__(self, exc: NoticeGenError) -> None:
+        super().__init__(str(exc))
+        self.exit_code = exc.exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        error(self.message)
+
+
+class _Translated:
+    """Help texts translated when shown."""
+
+    _help: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        return _(self._help) if self._help else self._help
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+
+class Option(_Translated, click.Option):
+    @property
+    def show_default(self) -> bool | str | None:
+        shown = self._show_default
+        return _(shown) if isinstance(shown, str) else shown
+
+    @show_default.setter
+    def show_default(self, value: bool | str | None) -> None:
+        self._show_default = value
+
+
+class Command(_Translated, click.Command):
+    pass
+
+
+class Group(_Translated, click.Group):
+    """A group whose commands and options translate their help, and whose
+    `NoticeGenError`s become `Failure`s."""
+
+    command_class = Command
+    group_class = type
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NoticeGenError as exc:
+            raise Failure(exc) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def option(*names: str, **attrs: Any) -> Callable[[F], F]:
+    """`click.option` with a translated help text."""
+    return click.option(*names, cls=Option, **attrs)
