@@ -1,6 +1,7 @@
 """Write docs/bad-input.md: each bad input tried, and what `notice-gen` answers.
 
-Every row is a real run of the command line on a record derived from the State sample.
+Every row is a real run of the command line on a record derived from the State sample
+(or the 2014 Party sample, where the trap is a Party one).
     python tools/bad_input_table.py
 """
 
@@ -12,15 +13,63 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from legacy import to_tcvn3  # noqa: E402
+
 SAMPLE = (ROOT / "data" / "thong-bao-ket-luan-ubnd-lam-dong.yaml").read_text("utf-8")
 CASES = [  # (what the clerk did, change to the sample: old -> new, or a whole text)
     ("a typo in a key", ("signer:", "sigmer:")),
     ("a required key left out", ("place: Lâm Đồng\n", "")),
-    ("a date written the Vietnamese way", ("date: 2026-02-03", "date: 03/02/2026")),
-    ("a date that does not exist", ("date: 2026-02-03", "date: 2026-02-30")),
+    ("a date written the Vietnamese way", ("date: 2026-02-03", "date: 3/2/2026")),
+    ("a date that does not exist", ("date: 2026-02-03", "date: 30/02/2026")),
+    ("a date written in words", ("date: 2026-02-03", "date: ngày 3 tháng 2")),
     ("a number that is not a number", ("number: 5", "number: năm")),
     ("a number below 1", ("number: 5", "number: 0")),
     ("a time written 8h", ('start: "08:00"', "start: 8h")),
+    ("a time written 8 giờ 30", ('start: "08:00"', "start: 8 giờ 30")),
+    ("a time that does not exist", ('start: "08:00"', "start: 25h")),
+    (
+        "a recipient line containing ': '",
+        ("  - UBND các xã có dự án đi qua", "  - UBND các huyện: Bảo Lâm, Di Linh"),
+    ),
+    (
+        "a comma inside { } (the position)",
+        (
+            "position: Chủ tịch Ủy ban nhân dân tỉnh}",
+            "position: Tỉnh ủy viên, Chủ tịch Ủy ban nhân dân tỉnh}",
+        ),
+    ),
+    (
+        "a comma inside { } followed by ': '",
+        (
+            "position: Chủ tịch Ủy ban nhân dân tỉnh}",
+            "position: Phó Chủ tịch, Trưởng ban: chỉ đạo}",
+        ),
+    ),
+    (
+        "a sub-point indented one space too far",
+        (
+            "          - Ưu tiên các hộ đã bàn giao mặt bằng sớm.\n",
+            "          - Ưu tiên các hộ đã bàn giao mặt bằng sớm.\n"
+            "           - Chi trả trước Tết.\n",
+        ),
+    ),
+    (
+        "conclusions typed with their own numbers",
+        ("      - Sở Xây dựng tổng hợp", "      - c) Sở Xây dựng tổng hợp"),
+    ),
+    (
+        "a tab for indentation",
+        ("  - UBND các xã có dự án đi qua", "\t- UBND các xã có dự án đi qua"),
+    ),
+    ("a wrong indent", ("  code: VP", "   code: VP")),
+    ("a quote inside quotes", ("place: Lâm Đồng", 'place: "Lâm Đồng "mới""')),
+    ("': ' in a plain value", ("place: Lâm Đồng", "place: Lâm Đồng: Đà Lạt")),
+    ("'#' starting a comment in a list", ("agenda: [", "agenda: [số #1, ")),
+    ("emphasis in a point", ("Ưu tiên các hộ", "Ưu tiên *các hộ* đã bàn giao **sớm**, các hộ")),
+    ("an asterisk without its pair", ("Ưu tiên các hộ", "Ưu tiên *các hộ")),
+    ("a type error and a rulebook error together", ("number: 5", "number: năm\nyear: 2025")),
+    ("number: auto", ("number: 5", "number: auto")),
     ("a Party marker in a State record", ("authority: KT.", "authority: K/T")),
     (
         "a position not in capitals",
@@ -52,6 +101,22 @@ CASES = [  # (what the clerk did, change to the sample: old -> new, or a whole t
     ("decomposed accents (macOS)", ("place: Lâm Đồng", "place: La\u0302m \u0110o\u0302\u0300ng")),
     ("a control character (BEL)", ("name: Nguyễn Thị Hoa", 'name: "Nguyễn\\aThị Hoa"')),
     ("a file that is not UTF-8", None),
+    ("a file typed in raw TCVN3 bytes", "tcvn3"),
+    (
+        "VT in a Party storage line",
+        ("archive: Văn phòng Tỉnh ủy", "archive: Lưu VT"),
+        "thong-bao-ket-luan-tuy-phong-2014.yaml",
+    ),
+    (
+        "a Party notice dated before its rulebook",
+        ("profile: party-hd36", "profile: party-hd05"),
+        "thong-bao-ket-luan-tuy-phong-2014.yaml",
+    ),
+    (
+        "the same, re-typed: historical: true",
+        ("profile: party-hd36", "profile: party-hd05\nhistorical: true"),
+        "thong-bao-ket-luan-tuy-phong-2014.yaml",
+    ),
     ("not a record at all (a list)", "- một\n- hai\n"),
 ]
 
@@ -78,23 +143,27 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for what, change in CASES:
+        for what, change, *other in CASES:
+            sample = (ROOT / "data" / other[0]).read_text("utf-8") if other else SAMPLE
             if change is None:
                 text: str | bytes = SAMPLE.encode("cp1258", errors="replace")
+            elif change == "tcvn3":
+                text = to_tcvn3(SAMPLE)
             elif isinstance(change, str):
                 text = change
             else:
-                assert change[0] in SAMPLE, change
-                text = SAMPLE.replace(change[0], change[1], 1)
+                assert change[0] in sample, change
+                text = sample.replace(change[0], change[1], 1)
             code, said = run(text, folder)
             rows.append(f"| {what} | {code} | {said} |")
     head = [
         "# Bad input, and what the user sees",
         "",
         "Each row is a real run of `notice-gen render thong-bao.yaml` on the State sample",
-        "with one mistake made (`python tools/bad_input_table.py` writes this page). Exit",
-        "status 2: the record is wrong and no document was written; 0: written, with warnings",
-        "where the text was cleaned. No traceback is ever shown.",
+        "(the 2014 Party sample for the Party traps) with one mistake made, as a clerk makes",
+        "it (`python tools/bad_input_table.py` writes this page). Exit status 2: the record",
+        "is wrong and no document was written; 0: written, with a warning for everything",
+        "that was read otherwise than typed. No traceback is ever shown.",
         "",
         "| input | exit | what notice-gen says |",
         "|---|---|---|",

@@ -83,15 +83,19 @@ def _cause(exc: yaml.MarkedYAMLError, lines: list[str], at: int, column: int) ->
         col = exc.context_mark.column if exc.context_mark else 0
         return _Cause(start, col, why, lines[start].rstrip() + lines[start][col])
     if "flow" in problem and exc.context_mark is not None:
-        start, col = exc.context_mark.line, exc.context_mark.column
-        opened = lines[start][col] if col < len(lines[start]) else "["
+        start = exc.context_mark.line
         if " #" in lines[start]:
             why = _("a # after a space starts a comment and hides the rest of the line")
             hash_at = lines[start].index(" #") + 1
             return _Cause(start, hash_at, why, _quote_item(lines[start], hash_at))
-        close = "]" if opened == "[" else "}"
-        why = _("a {open} is opened and not closed on its line").format(open=opened)
-        return _Cause(start, col, why, lines[start].rstrip() + close)
+        for n in range(start, max(start - 50, -1), -1):
+            line = lines[n]
+            for opened, close in (("[", "]"), ("{", "}")):
+                if line.count(opened) > line.count(close):
+                    why = _("a {open} is opened and not closed on its line").format(open=opened)
+                    col = line.rindex(opened)
+                    fixed = line[:col].rstrip() if not line[col + 1 :].strip() else line + close
+                    return _Cause(n, col, why, fixed)
     for n in near:
         found = _NO_SPACE.match(lines[n]) if n < len(lines) else None
         if found:
@@ -147,6 +151,7 @@ def _quoted(text: str) -> str:
 def _quote_item(line: str, at: int) -> str:
     """`line` with the list or mapping item around column `at` put in quotes."""
     start = max(line.rfind(c, 0, at) for c in "[,{:") + 1
-    tail = re.search(r"[\]}]\s*$", line)
-    end = tail.start() if tail and tail.start() > at else len(line)
-    return line[:start] + " " + _quoted(line[start:end].strip()) + line[end:]
+    ends = [i for i in (line.find(c, at) for c in ",]}") if i >= 0]
+    end = min(ends) if ends else len(line)
+    space = " " if start and line[start - 1] in ",:" else ""
+    return line[:start] + space + _quoted(line[start:end].strip()) + line[end:]

@@ -120,17 +120,13 @@ def legacy_encoding(text: str) -> str | None:
     return None
 
 
-_TCVN3_WORD = re.compile("[A-Za-z][µ¸¶·¹¨»¾¼½©®ª«¬×ÞßÇÐ÷þ\xad]")
+_TCVN3_WORD = re.compile("[A-Za-z][µ¸¶·¹¨»¾¼½ª«¬×ÞßÇÐ÷þ\xad]")
 
 
 def legacy_fragment(text: str) -> str | None:
-    """`tcvn3` or `vni` for even a short legacy-encoded word (`Hµ Néi`, `Haø Noäi`)
-    in otherwise Unicode text: a letter followed by a byte no Vietnamese word has."""
-    if _TCVN3_WORD.search(text):
-        return "tcvn3"
-    if VNI_MARK.search(text):
-        return "vni"
-    return None
+    """`tcvn3` for even a short TCVN3 word (`Hµ Néi`) in otherwise Unicode text: a
+    letter followed by a TCVN3 byte that no word of any language puts there."""
+    return "tcvn3" if _TCVN3_WORD.search(text) else None
 
 
 def record_encoding(texts: list[str]) -> str | None:
