@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from conftest import RECORDS
-from docx_helpers import body_paragraphs
+from helpers import body_paragraphs
 from notice_gen import RecordError, read_record, render_file
 from notice_gen.lint.check import check_file
 

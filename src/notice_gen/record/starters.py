@@ -22,6 +22,8 @@ def starter_text(kind: str, profile: str) -> str:
     """The starter record for `kind` under `profile`, as YAML text with its comments."""
     text = str(_starter(profile).read_text("utf-8"))
     text = text.replace("profile: party-hd05", f"profile: {profile}")
+    if profile == "party-hd36":  # dated while Hướng dẫn 36 was in force
+        text = text.replace("2026-10-", "2025-10-")
     return text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} ")
 
 
@@ -30,4 +32,10 @@ def sample(kind: str, profile: str) -> Source:
     with resources.as_file(_starter(profile)) as path:
         parsed = read(Path(path))
     data = {**parsed.data, "profile": profile}
+    if profile == "party-hd36":  # dated while Hướng dẫn 36 was in force
+        data["date"] = data["date"].replace("2026-", "2025-")
+        data["meeting"] = {
+            **data["meeting"],
+            "date": data["meeting"]["date"].replace("2026-", "2025-"),
+        }
     return select_kind(Source(parsed.path, data, dict(parsed.positions)), kind, KINDS)

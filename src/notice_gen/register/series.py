@@ -97,7 +97,7 @@ def _term(settings: RegisterSettings, record: Any) -> str:
 def entry_for(record: Any, series: Series, number: int, *, source: str, symbol: str) -> Entry:
     """The book's row for a validated record given `number` (`symbol` as printed, without
     `Số`: "05/TB-VP", "42-TB/ĐU")."""
-    from ..record.validate import archive_body, bare
+    from ..rules.wording import archive_body, bare
 
     return Entry(
         series=series,
