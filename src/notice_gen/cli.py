@@ -657,3 +657,8 @@ def run() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+from .importer.cli import import_command, reissue  # noqa: E402
+
+main.add_command(import_command), main.add_command(reissue)
