@@ -25,6 +25,8 @@ class Finding:
 
 def shown(value: Any) -> str:
     """A value as one short line for the report."""
+    if isinstance(value, dict):
+        value = ", ".join(map(str, value.values()))
     if isinstance(value, list):
         value = " / ".join(map(str, value))
     text = " ".join(str(value).split())

@@ -284,14 +284,13 @@ class Recogniser:
                 text = norm(piece.text)
                 if DECORATION.match(text):
                     continue
+                listing = listing or bool(LABEL.match(text))
                 column = piece.column
                 if column is None:
-                    if LABEL.match(text):
-                        listing = True
                     starts = text[0] in "-–+•" or ARCHIVE.match(text)
                     column = 0 if listing and (starts or not upper(text)) else 1
-                    if ARCHIVE.match(text) or column == 1:
-                        listing = False
+                    listing = listing and column == 0
+                listing = listing and not ARCHIVE.match(text)
                 (left if column == 0 else right).append(piece)
         self.recipients(left, kind)
         self.signer(right, kind)

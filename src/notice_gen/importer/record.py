@@ -17,13 +17,17 @@ ORDER = [  # record-format.md's order; a key's place is looked up among its sibl
     "position", "name", "code",
 ]  # fmt: skip
 PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
+RESOLVED = re.compile(r"[\d.:+\-_eE]+|yes|no|on|off|y|n|true|false|null|~", re.I)  # YAML 1.1 types
 
 
 def scalar(value: Any) -> str:
     """`value` as a YAML scalar the loader reads back as the same text."""
+    if isinstance(value, int):
+        return str(value)
     text = str(value)
     if (
         PLAIN.fullmatch(text)
+        and not RESOLVED.fullmatch(text)
         and text == text.strip()
         and ": " not in text
         and " #" not in text
