@@ -90,6 +90,7 @@ class Draft:
         return paragraph
 
     def save(self, path: Path) -> Path:
+        self.doc.add_paragraph()  # Word always ends a document with a paragraph
         self.doc.save(str(path))
         return path
 
