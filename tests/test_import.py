@@ -257,7 +257,9 @@ def test_import_never_overwrites_a_record_unless_forced(tmp_path):
     record.write_text("# sửa tay\n", "utf-8")
     result = run("import", draft)
     assert result.exit_code == 1
-    assert f"error: {record} exists and is kept; choose another with -o, or --force" in result.output
+    assert (
+        f"error: {record} exists and is kept; choose another with -o, or --force" in result.output
+    )
     assert record.read_text("utf-8") == "# sửa tay\n"
     assert run("import", draft, "--force").exit_code == 0
     assert load(record).data["number"] == "7"
@@ -294,7 +296,10 @@ def test_not_a_word_document(tmp_path):
     draft = tmp_path / "notes.docx"
     draft.write_text("plain text", "utf-8")
     result = run("import", draft)
-    assert (result.exit_code, result.output) == (2, f"error: {draft}: not a Word document (.docx)\n")
+    assert (result.exit_code, result.output) == (
+        2,
+        f"error: {draft}: not a Word document (.docx)\n",
+    )
 
 
 def test_doc_saved_by_libreoffice_imports_the_same(tmp_path):
@@ -302,10 +307,21 @@ def test_doc_saved_by_libreoffice_imports_the_same(tmp_path):
     drafts.state_table(source)
     legacy = tmp_path / "legacy"
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-         "--convert-to", "doc", "--outdir", str(legacy), str(source)],
-        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
-    )  # fmt: skip
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(legacy),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     source.unlink()
     doc = legacy / "arial.doc"
     result = run("import", doc, "-o", tmp_path / "from-doc.yaml")

@@ -161,7 +161,7 @@ def points(tree: list[Item], chosen: list[str], path: list[int]) -> list[dict[st
         point: dict[str, Any] = {}
         if item.label != label(pattern, [*path, n]):
             point["label"] = item.label
-        first, spans = item.paras[0]
+        spans = item.paras[0][1]
         head = lead_in(spans)
         if head:
             point["heading"], spans = head

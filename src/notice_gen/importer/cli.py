@@ -12,7 +12,7 @@ import click
 from ..errors import NoticeGenError, OutputError
 from ..i18n import _
 from ..profiles import KINDS, PROFILES
-from .findings import RECOGNISED, UNPLACED, GUESSED, Finding
+from .findings import GUESSED, RECOGNISED, UNPLACED, Finding
 
 if TYPE_CHECKING:
     from .importer import Imported

@@ -7,8 +7,14 @@ from lxml import etree
 from ..check import NS, w
 from ..format import label as counter_label
 
-FORMATS = {"decimal": "1", "decimalZero": "01", "lowerLetter": "a", "upperLetter": "A",
-           "lowerRoman": "i", "upperRoman": "I"}  # fmt: skip
+FORMATS = {
+    "decimal": "1",
+    "decimalZero": "01",
+    "lowerLetter": "a",
+    "upperLetter": "A",
+    "lowerRoman": "i",
+    "upperRoman": "I",
+}
 
 
 class Numbering:

@@ -114,7 +114,7 @@ def paragraphs(data: bytes, name: str) -> list[Para]:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         numbering = Numbering(
             etree.fromstring(numbering_xml, parser) if numbering_xml else None,
-            doc.styles,
+            {sid: style for sid, style in doc.styles.items() if sid},
             doc.default_style,
         )
     except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
@@ -122,7 +122,8 @@ def paragraphs(data: bytes, name: str) -> list[Para]:
             _("{name}: the document cannot be read ({detail})").format(name=name, detail=exc)
         ) from None
     reader = _Reader(doc, numbering)
-    reader.container(doc.body, None)
+    if doc.body is not None:
+        reader.container(doc.body, None)
     return reader.out
 
 

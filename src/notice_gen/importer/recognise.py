@@ -28,8 +28,13 @@ DATE = re.compile(
     r"(?:năm\s*(?P<y>\d{4})?)?[\s.…_]*$"
 )
 MARKER = re.compile(r"^(?P<m>TUQ\.?|T[./]?M\.?|K[./]?T\.?|T[./]?L\.?|Q\.)\s+(?P<rest>\S.*)$")
-MARKERS = {"TM": ("TM.", "T/M"), "KT": ("KT.", "K/T"), "TL": ("TL.", "T/L"), "TUQ": ("TUQ.", "TUQ."),
-           "Q": ("Q.", "Q.")}  # fmt: skip
+MARKERS = {
+    "TM": ("TM.", "T/M"),
+    "KT": ("KT.", "K/T"),
+    "TL": ("TL.", "T/L"),
+    "TUQ": ("TUQ.", "TUQ."),
+    "Q": ("Q.", "Q."),
+}
 DECORATION = re.compile(r"^[\s*_\-–—=.~]*$")
 PLACEHOLDER = re.compile(r"^[(\[].*[)\]]$")
 LABEL = re.compile(r"^Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.I)
@@ -70,11 +75,15 @@ class Recogniser:
         self.day: date | None = None
 
     # -- bookkeeping -----------------------------------------------------------
-    def put(self, key: KeyPath, value: Any, where: str, guess: str | None = None) -> None:
-        node = self.data
+    def node(self, key: KeyPath) -> dict[str | int, Any]:
+        """The mapping that holds `key`'s last part, made on the way."""
+        node: dict[str | int, Any] = self.data  # type: ignore[assignment]
         for part in key[:-1]:
             node = node.setdefault(part, {})
-        node[key[-1]] = value
+        return node
+
+    def put(self, key: KeyPath, value: Any, where: str, guess: str | None = None) -> None:
+        self.node(key)[key[-1]] = value
         message = _("{key}: {value}").format(key=key_name(key), value=shown(value))
         if guess:
             self.guesses[key] = guess
@@ -83,9 +92,7 @@ class Recogniser:
 
     def append(self, key: KeyPath, value: Any, where: str) -> None:
         """Add `value` to the list at `key`, reported as its own entry."""
-        node = self.data
-        for part in key[:-1]:
-            node = node.setdefault(part, {})
+        node = self.node(key)
         node.setdefault(key[-1], []).append(value)
         message = _("{key}: {value}").format(
             key=key_name((*key, len(node[key[-1]]) - 1)), value=shown(value)
@@ -349,8 +356,12 @@ class Recogniser:
             elif upper(text) and "name" not in self.data.get("signer", {}):
                 position = self.data.get("signer", {}).get("position")
                 if position:
-                    self.put(("signer", "position"), f"{position} {text}", where,
-                             _("two lines of capitals joined as the position"))  # fmt: skip
+                    self.put(
+                        ("signer", "position"),
+                        f"{position} {text}",
+                        where,
+                        _("two lines of capitals joined as the position"),
+                    )
                 else:
                     self.put(("signer", "position"), text, where)
             elif (
@@ -369,8 +380,12 @@ class Recogniser:
             return
         if self.regime is None:
             self.regime = "state"
-            self.put(("profile",), "nd30", where,
-                     _("neither the Quốc hiệu nor ĐẢNG CỘNG SẢN VIỆT NAM was found"))  # fmt: skip
+            self.put(
+                ("profile",),
+                "nd30",
+                where,
+                _("neither the Quốc hiệu nor ĐẢNG CỘNG SẢN VIỆT NAM was found"),
+            )
         elif self.regime == "state":
             self.put(("profile",), "nd30", where)
         elif self.day and self.day >= HD05_FROM:
@@ -378,8 +393,12 @@ class Recogniser:
         elif self.day and self.day >= HD36_FROM:
             self.put(("profile",), "party-hd36", where)
         elif self.day:
-            self.put(("profile",), "party-hd36", where,
-                     _("dated before HD 36 (2018): its nearest rulebook"))  # fmt: skip
+            self.put(
+                ("profile",),
+                "party-hd36",
+                where,
+                _("dated before HD 36 (2018): its nearest rulebook"),
+            )
         elif set(getattr(self, "separators", [])[:-1]) == {","}:
             self.put(("profile",), "party-hd36", where, _("undated; Nơi nhận items end with ','"))
         else:
@@ -447,8 +466,12 @@ class Recogniser:
         if not items and len(intro) > 1:
             texts = self.data.pop("intro")
             self.put(("intro",), texts[0], intro[0].at())
-            self.put(("conclusions",), texts[1:], intro[1].at(),
-                     _("no labelled points: each paragraph after the first made a point"))  # fmt: skip
+            self.put(
+                ("conclusions",),
+                texts[1:],
+                intro[1].at(),
+                _("no labelled points: each paragraph after the first made a point"),
+            )
         tree = bodies.nest(items)
         scheme = bodies.scheme(tree)
         if scheme:
@@ -472,12 +495,13 @@ class Recogniser:
 
     def place_extra(self, kind: str) -> None:
         """Text that found no place goes into the body, with a warning for each."""
-        key = {"thong-bao-ket-luan": ("intro",), "giay-moi": ("meeting", "notes"),
-               "bien-ban": ("meeting", "reports")}[kind]  # fmt: skip
+        key = {
+            "thong-bao-ket-luan": ("intro",),
+            "giay-moi": ("meeting", "notes"),
+            "bien-ban": ("meeting", "reports"),
+        }[kind]
         for para, text in self.extra:
-            node = self.data
-            for part in key[:-1]:
-                node = node.setdefault(part, {})
+            node = self.node(key)
             current = node.get(key[-1], [])
             node[key[-1]] = [*([current] if isinstance(current, str) else current), text]
             self.findings.append(
