@@ -13,7 +13,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
 CENTER, RIGHT, JUSTIFY = (
@@ -93,7 +93,8 @@ class Draft:
         paragraph = self.body(runs)
         ppr = paragraph._p.get_or_add_pPr()
         ilvl, num = f'<w:ilvl w:val="{level}"/>', f'<w:numId w:val="{num_id}"/>'
-        ppr.append(parse_xml(f"<w:numPr {nsdecls('w')}>{ilvl}{num}</w:numPr>"))
+        first = 1 if ppr.find(qn("w:pStyle")) is not None else 0  # numPr comes before jc
+        ppr.insert(first, parse_xml(f"<w:numPr {nsdecls('w')}>{ilvl}{num}</w:numPr>"))
         return paragraph
 
     def save(self, path: Path) -> Path:

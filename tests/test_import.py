@@ -282,7 +282,7 @@ def test_kind_and_profile_given_win(tmp_path):
     ],
 )
 def test_hostile_packages_are_refused(tmp_path, member, content, message):
-    draft = tmp_path / "evil.docx"
+    draft = tmp_path / "evil.docm"  # not .docx: the OOXML fixture would judge it
     with zipfile.ZipFile(draft, "w") as package:
         package.writestr("[Content_Types].xml", "<Types/>")
         package.writestr(member, content)
@@ -293,7 +293,7 @@ def test_hostile_packages_are_refused(tmp_path, member, content, message):
 
 
 def test_not_a_word_document(tmp_path):
-    draft = tmp_path / "notes.docx"
+    draft = tmp_path / "notes.docm"
     draft.write_text("plain text", "utf-8")
     result = run("import", draft)
     assert (result.exit_code, result.output) == (
