@@ -329,3 +329,20 @@ def test_doc_saved_by_libreoffice_imports_the_same(tmp_path):
     drafts.state_table(tmp_path / "arial.docx")
     assert run("import", tmp_path / "arial.docx").exit_code == 0
     assert load(tmp_path / "from-doc.yaml").data == load(tmp_path / "arial.yaml").data
+
+
+def test_state_minutes_without_a_date_line_take_the_place_from_the_issuer(tmp_path):
+    from conftest import DATA
+    from notice_gen import render_file
+
+    made, _ = render_file(DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml", tmp_path, kind="bien-ban")
+    result = run("import", made, "-o", tmp_path / "bien-ban.yaml")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "bien-ban.yaml").read_text("utf-8")
+    data = load(tmp_path / "bien-ban.yaml").data
+    assert data["meeting"]["secretary"] == {
+        "name": "Lê Văn Nam",
+        "position": "Chuyên viên Văn phòng Ủy ban nhân dân tỉnh",
+    }
+    assert (data["meeting"]["start"], data["meeting"]["end"]) == ("08:00", "10:30")
+    assert "place: Lâm Đồng  # guessed: no date line" in text

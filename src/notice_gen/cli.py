@@ -661,4 +661,5 @@ def run() -> None:
 
 from .importer.cli import import_command, reissue  # noqa: E402
 
-main.add_command(import_command), main.add_command(reissue)
+main.add_command(import_command)
+main.add_command(reissue)

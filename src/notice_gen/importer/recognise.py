@@ -41,6 +41,7 @@ LABEL = re.compile(r"^Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.I)
 ARCHIVE = re.compile(r"^[-–+•]?\s*Lưu\b\s*:?\s*(?P<rest>.*)$")
 MINUTES_LEFT = ("THƯ KÝ", "NGƯỜI GHI BIÊN BẢN", "THƯ KÝ CUỘC HỌP", "THƯ KÝ HỘI NGHỊ")
 MINUTES_RIGHT = ("CHỦ TỌA", "CHỦ TOẠ", "CHỦ TRÌ", "CHỦ TRÌ HỘI NGHỊ", "CHỦ TRÌ CUỘC HỌP")
+UNIT = re.compile(r"\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\s+(?P<name>[^,]+)$")
 HD36_FROM, HD05_FROM = date(2018, 4, 3), date(2026, 5, 27)
 
 
@@ -121,6 +122,8 @@ class Recogniser:
         self.data["kind"] = kind
         self.put(("kind",), kind, self.paras[k].at())
         self.header(self.paras[:k])
+        if "place" not in self.data:
+            self.place_from_issuer(self.paras[k].at())
         start = self.body_start = self.title(k + 1)
         end = self.closing_start(start, kind)
         body = [p for p in self.paras[start:end] if p.text.strip()]
@@ -185,6 +188,16 @@ class Recogniser:
         self.put(
             ("issuer", "name"), value[0] if len(value) == 1 else value, name[0].para.at(), guess
         )
+
+    def place_from_issuer(self, where: str) -> None:
+        """No date line (ND 30 minutes print none): the place from the body's unit name."""
+        issuer = self.data.get("issuer", {})
+        for line in [issuer.get("parent", ""), issuer.get("name", "")]:
+            text = " ".join(line) if isinstance(line, list) else line
+            if m := UNIT.search(text):
+                why = _("no date line: the place taken from the issuing body's name")
+                self.put(("place",), m.group("name").title(), where, why)
+                return
 
     def number(self, m: re.Match[str], where: str) -> None:
         if m.group("sep") == "/" or m.group("colon"):
