@@ -576,3 +576,7 @@ def run() -> None:
 from .register.cli import register as register_commands  # noqa: E402
 
 main.add_command(register_commands)
+from .importer.cli import import_command, reissue  # noqa: E402
+
+main.add_command(import_command)
+main.add_command(reissue)
