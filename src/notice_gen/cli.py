@@ -657,3 +657,9 @@ def run() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+from .web.cli import serve, user  # noqa: E402  (the desk's commands)
+
+main.add_command(serve)
+main.add_command(user)
