@@ -81,7 +81,8 @@ class Register:
 
     def number_for(self, source: str, kind: str) -> int | None:
         row = self.db.execute(
-            "SELECT number FROM entries WHERE source=? AND kind=? AND status!='void'", (source, kind)
+            "SELECT number FROM entries WHERE source=? AND kind=? AND status!='void'",
+            (source, kind),
         ).fetchone()
         return row[0] if row else None
 

@@ -39,7 +39,9 @@ class Accounts:
             self.db: Any = psycopg.connect(where, autocommit=True)
         else:
             path = where.removeprefix("sqlite:///")
-            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
         self.db.execute(_SCHEMA)
 
     def _one(self, sql: str, *args: str) -> Any:
@@ -52,9 +54,7 @@ class Accounts:
         """Create or change the account `name`."""
         if not NAME.match(name):
             raise NoticeGenError(
-                _("{name}: a user name is letters, digits, '.', '@', '-' or '_'").format(
-                    name=name
-                )
+                _("{name}: a user name is letters, digits, '.', '@', '-' or '_'").format(name=name)
             )
         if len(password) < MIN_PASSWORD:
             raise NoticeGenError(

@@ -567,7 +567,7 @@ async def login_form(request: Request) -> Response:
     return page(request, "login.html", failed=False)
 
 
-async def login(request: Request) -> Response:
+async def sign_in(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     if not _same_origin(request):
         return Response(status_code=403)
@@ -637,7 +637,7 @@ def create_app(workspace: Path, register: str | None = None, *, login: bool = Fa
         Route("/templates", upload_template, methods=["POST"]),
         Route("/templates/builtin/{file}", builtin_template),
         Route("/login", login_form),
-        Route("/login", login, methods=["POST"]),
+        Route("/login", sign_in, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/lang/{code}", language),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

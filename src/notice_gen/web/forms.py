@@ -378,7 +378,9 @@ def draft_from_record(data: dict[str, Any], org_slug: str) -> Draft:
     )
 
 
-def slots(kind: str, problems: list[pipeline.Problem], rows: dict[str, int]) -> dict[str, list[str]]:
+def slots(
+    kind: str, problems: list[pipeline.Problem], rows: dict[str, int]
+) -> dict[str, list[str]]:
     """Each problem's message under the form field it is about ("general" otherwise)."""
     names = {f.name for f in FIELDS[kind]} | {"closing", "intro"}
     out: dict[str, list[str]] = {}
