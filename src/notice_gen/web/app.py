@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -221,7 +222,6 @@ async def new_document(request: Request) -> Response:
     draft = forms.Draft(
         kind=kind, org=org.slug, recipients=list(org.recipients), archive=org.archive
     )
-    draft.points = [("", 0)] if forms.WITH_POINTS[kind] else []
     _save(desk, name, draft, org)
     return RedirectResponse(f"/doc/{name}", 303)
 
@@ -244,6 +244,8 @@ def _load(desk: Desk, name: str) -> tuple[forms.Draft, dict[str, Any]]:
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     org = Path(str(data.get("extends", ""))).stem
     draft = forms.draft_from_record(data, org)
+    if forms.WITH_POINTS.get(draft.kind) and not draft.points:
+        draft.points = [("", 0)]  # a first box to type in
     org_obj = _org_of(desk, org)
     if org_obj.signers and isinstance(data.get("signer"), dict):
         with contextlib.suppress(ValueError):
@@ -654,6 +656,8 @@ def create_app(workspace: Path, register: str | None = None, *, login: bool = Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sample = pipeline.builtin_templates() / "van-ban.state.docx"
+        threading.Thread(target=desk.converter.warm, args=(sample,), daemon=True).start()
         yield
         desk.converter.close()
 

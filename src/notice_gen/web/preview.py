@@ -53,7 +53,13 @@ class Converter:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(0.5)
+        time.sleep(1)
+
+    def warm(self, sample: Path) -> None:
+        """Start LibreOffice and convert `sample` once, so that the clerk's first preview
+        finds it ready."""
+        with contextlib.suppress(NoticeGenError, OSError):
+            self.pdf(sample.read_bytes())
 
     def pdf(self, docx: bytes) -> bytes:
         """The PDF of the document `docx`; raises `NoticeGenError` when LibreOffice fails."""
