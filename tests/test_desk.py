@@ -10,11 +10,11 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-from desk_helpers import ORG, notice, slot, token
-from desk_helpers import docx_text as paragraphs
 from docx import Document
 from starlette.testclient import TestClient
 
+from desk_helpers import ORG, notice, slot, token
+from desk_helpers import docx_text as paragraphs
 from notice_gen import Problem, read_record, render_file
 from notice_gen.cli import main
 from notice_gen.render import builtin_templates

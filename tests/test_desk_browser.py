@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from desk_helpers import docx_text
 from docx import Document
 from playwright.sync_api import expect, sync_playwright
 
+from desk_helpers import docx_text
 from notice_gen.web.app import translator
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -23,6 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 vi = translator("vi")
+POINT_2 = "Sở Nội vụ tổng hợp kết quả, báo cáo trước ngày 28/02/2026."
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,8 @@ def browser():
 
 def write_notice(page, url: str, subject: str) -> None:
     page.goto(url + "/")
-    page.get_by_role("button", name=re.compile(vi("Conclusion notice (thông báo kết luận)"))).click()
+    kind = re.compile(vi("Conclusion notice (thông báo kết luận)"))
+    page.get_by_role("button", name=kind).click()
     page.get_by_label(vi("Subject (trích yếu)")).fill(subject)
     page.get_by_label(vi("Date of issue (DD/MM/YYYY)")).fill("03/02/2026")
     page.locator("#point-0").fill("Các sở, ngành đã triển khai đúng tiến độ kế hoạch năm 2026.")
@@ -97,10 +99,12 @@ def test_a_clerk_writes_previews_issues_and_downloads(server, browser, tmp_path)
     expect(page.locator("#err-date")).to_have_text("", timeout=15000)
     add = page.get_by_role("button", name=re.compile(vi("Add a point")))
     add.click()
-    page.locator("#point-1").fill("Sở Nội vụ tổng hợp kết quả, báo cáo trước ngày 28/02/2026.")
+    page.locator("#point-1").fill(POINT_2)
     add.click()
     page.locator("#point-2").fill("Công khai kết quả tại trụ sở xã.")
-    page.locator(".point").nth(2).get_by_role("button", name=vi("Indent (make it a sub-point)")).click()
+    page.locator(".point").nth(2).get_by_role(
+        "button", name=vi("Indent (make it a sub-point)")
+    ).click()
     add.click()
     page.locator("#point-3").fill("rà soát thủ tục hành chính thuộc lĩnh vực quản lý.")
     page.locator(".point").nth(3).get_by_role("button", name=vi("Outdent")).click()
@@ -110,7 +114,9 @@ def test_a_clerk_writes_previews_issues_and_downloads(server, browser, tmp_path)
     expect(area).to_have_value("*rà* soát thủ tục hành chính thuộc lĩnh vực quản lý.")
     area.fill("Các sở, ngành rà soát thủ tục hành chính thuộc lĩnh vực quản lý.")
     expect(page.locator("#preview img.page").first).to_be_visible(timeout=15000)
-    page.wait_for_timeout(1500)  # the last edit's preview
+    with page.expect_response(lambda r: r.url.endswith("/check")):
+        pass  # the preview of the last edit
+    expect(page.locator("#preview img.page").first).to_be_visible()
     page.screenshot(path=DOCS / "desk-document.png")
 
     issue(page)
@@ -120,7 +126,7 @@ def test_a_clerk_writes_previews_issues_and_downloads(server, browser, tmp_path)
     text = docx_text(Document(io.BytesIO(Path(download.value.path()).read_bytes())))
     assert "Số: 01/TB-VP" in text
     assert "1. Các sở, ngành đã triển khai đúng tiến độ kế hoạch năm 2026." in text
-    assert "2. Sở Nội vụ tổng hợp kết quả, báo cáo trước ngày 28/02/2026." in text
+    assert f"2. {POINT_2}" in text
     assert "a) Công khai kết quả tại trụ sở xã." in text
     assert "3. Các sở, ngành rà soát thủ tục hành chính thuộc lĩnh vực quản lý." in text
     with page.expect_download() as download:

@@ -371,9 +371,9 @@ async def issue(request: Request) -> Response:
     issued = desk.issued(name)
     org = _org_of(desk, draft.org)
     _save(desk, name, draft, org)
-    if issued and issued.get("sha256") != _digest(desk.record_path(name)):
-        if form.get("reissue") != "yes":
-            return _document_page(request, name, draft, ask=True)
+    changed = issued and issued.get("sha256") != _digest(desk.record_path(name))
+    if changed and form.get("reissue") != "yes":
+        return _document_page(request, name, draft, ask=True)
     record, errors, _problems = await run_in_threadpool(_check, desk, lang, draft)
     if record is None:
         return _document_page(request, name, draft, errors, 422)

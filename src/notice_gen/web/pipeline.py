@@ -19,7 +19,7 @@ from ..doctor import Issue, kind_of
 from ..doctor import diagnose as doctor_diagnose
 from ..errors import NoticeGenError, Problem, RecordError
 from ..format import number_line
-from ..i18n import set_language
+from ..i18n import language_from, set_language
 from ..load import load, select_kind
 from ..profiles import DOC_TYPES, KINDS, PROFILES
 from ..render import available_templates, builtin_templates, find_template
@@ -51,10 +51,14 @@ _LANGUAGE = threading.RLock()
 
 @contextlib.contextmanager
 def language(lang: str) -> Iterator[None]:
-    """Pipeline messages in `lang` for the duration of the block."""
+    """Pipeline messages in `lang` for the duration of the block, then in the
+    environment's language again."""
     with _LANGUAGE:
         set_language(lang)
-        yield
+        try:
+            yield
+        finally:
+            set_language(language_from([], os.environ))
 
 
 def read(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
