@@ -21,14 +21,23 @@ from notice_gen.render import builtin_templates
 from notice_gen.web import forms
 from notice_gen.web.accounts import Accounts
 from notice_gen.web.app import TEMPLATE_LIMIT, create_app, translator
+from notice_gen.web.preview import Converter
 
 BASE = "http://127.0.0.1:8000"
 vi = translator("vi")
 
 
+@pytest.fixture(scope="module")
+def converter():
+    """One warm LibreOffice for the module's desks."""
+    shared = Converter()
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def desk(tmp_path):
-    with TestClient(create_app(tmp_path), base_url=BASE) as client:
+def desk(tmp_path, converter):
+    with TestClient(create_app(tmp_path, converter=converter), base_url=BASE) as client:
         client.token = token(client.get("/").text)
         yield client
 
@@ -212,9 +221,9 @@ def test_language_switch(desk):
     assert desk.get("/lang/vi?next=https://evil.example").url.path == "/"
 
 
-def test_accounts_sign_in_with_strict_http_only_cookies(tmp_path):
+def test_accounts_sign_in_with_strict_http_only_cookies(tmp_path, converter):
     register = str(tmp_path / "so.sqlite")
-    app = create_app(tmp_path, register, login=True)
+    app = create_app(tmp_path, register, login=True, converter=converter)
     with TestClient(app, base_url=BASE) as client:
         assert client.get("/", follow_redirects=False).headers["location"] == "/login"
         page = client.get("/login")

@@ -616,12 +616,20 @@ def secret_key(workspace: Path) -> str:
     return path.read_text().strip()
 
 
-def create_app(workspace: Path, register: str | None = None, *, login: bool = False) -> Starlette:
-    """The desk for `workspace`; `login` requires accounts (any host but this machine)."""
+def create_app(
+    workspace: Path,
+    register: str | None = None,
+    *,
+    login: bool = False,
+    converter: Converter | None = None,
+) -> Starlette:
+    """The desk for `workspace`; `login` requires accounts (any host but this machine).
+    A `converter` given is shared: the desk neither starts nor stops it."""
     workspace = Path(workspace).resolve()
     workspace.mkdir(parents=True, exist_ok=True)
     location = register or str(workspace / "so-van-ban-di.sqlite")
-    desk = Desk(workspace, location, login)
+    own = converter is None
+    desk = Desk(workspace, location, login, converter or Converter())
     routes = [
         Route("/", home),
         Route("/doc/new", new_document, methods=["POST"]),
@@ -656,10 +664,12 @@ def create_app(workspace: Path, register: str | None = None, *, login: bool = Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        sample = pipeline.builtin_templates() / "van-ban.state.docx"
-        threading.Thread(target=desk.converter.warm, args=(sample,), daemon=True).start()
+        if own:
+            sample = pipeline.builtin_templates() / "van-ban.state.docx"
+            threading.Thread(target=desk.converter.warm, args=(sample,), daemon=True).start()
         yield
-        desk.converter.close()
+        if own:
+            desk.converter.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.desk = desk
