@@ -157,7 +157,11 @@ class Register:
             if (year and (not day or day.year != year)) or (kind and r[8] != kind):
                 continue
             series = Series(r[0], r[1], r[2], bool(r[3]), r[4])
-            out.append(Entry(series, r[5], r[6], day, *r[8:14], r[14] or "", *r[15:]))
+            kind, subject, signer, recipients, archive, copies = r[8:14]
+            out.append(
+                Entry(series, r[5], r[6], day, kind, subject, signer, recipients, archive,
+                      copies, r[14] or "", r[15], r[16], r[17] or "")
+            )  # fmt: skip
         return out
 
     def close(self) -> None:

@@ -231,7 +231,7 @@ def save_org(folder: Path, org: Org) -> Path:
 
 def org_sample(org: Org) -> str:
     """A small notice extending `org`, to check the organisation with the record rules."""
-    data = {
+    data: dict[str, Any] = {
         "extends": f"{org.slug}.yaml",
         "kind": "thong-bao-ket-luan",
         "subject": "Kiểm tra",
@@ -267,7 +267,7 @@ def draft_from_form(form: FormData, kind: str) -> Draft:
     texts, levels = form.getlist("point"), form.getlist("level")
     points = []
     for text, level in zip(texts, levels, strict=False):
-        depth = int(level) if str(level) in ("0", "1", "2") else 0
+        depth = int(str(level)) if str(level) in ("0", "1", "2") else 0
         points.append((str(text), depth))
     chosen = [str(r) for r in form.getlist("recipient")]
     chosen += _lines(str(form.get("recipients_more", "")))
@@ -374,7 +374,7 @@ def draft_from_record(data: dict[str, Any], org_slug: str) -> Draft:
         points=flatten(data.get("conclusions") or []),
         recipients=[str(r) for r in data.get("recipients") or []],
         archive=str(data.get("archive") or ""),
-        number=int(number) if str(number or "").isdigit() else None,
+        number=int(str(number)) if str(number or "").isdigit() else None,
     )
 
 
