@@ -580,3 +580,7 @@ from .importer.cli import import_command, reissue  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(reissue)
+from .web.cli import serve, user  # noqa: E402  (the desk's commands)
+
+main.add_command(serve)
+main.add_command(user)
