@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
+from ..record.limits import check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, _merge, load, read, select_kind
 from ..rules.profiles import KINDS
 from .names import fields, from_pattern, inside_folder
@@ -230,6 +231,7 @@ def _source(job: Job) -> Source:
     else:
         positions = {k: (Path(f), n) for k, (f, n) in job.positions.items()}
         source = Source(Path(job.source), job.data or {}, positions)
+        check_tree(source.data, source.path)
     if job.base:
         source = _merge(load(Path(job.base)), source)
     return select_kind(source, None, KINDS)

@@ -26,6 +26,7 @@ else:  # pragma: no cover
 
 from ..errors import Problem, RecordError
 from ..i18n import _
+from . import limits
 
 KeyPath = tuple[str | int, ...]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
@@ -154,6 +155,7 @@ def _read(path: Path, mtime: int, size: int) -> Source:
                 )
             ]
         )
+    limits.check_size(path, size)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,7 +166,9 @@ def _read(path: Path, mtime: int, size: int) -> Source:
         raise RecordError(
             [Problem(path, None, "", _("cannot read: {reason}").format(reason=exc.strerror))]
         ) from None
+    limits.check_depth(text, path, block=kind == "yaml")
     data, positions = {"yaml": _yaml, "json": _json, "toml": _toml}[kind](text, path)
+    limits.check_tree(data, path, positions)
     if not isinstance(data, dict):
         raise RecordError(
             [Problem(path, 1, "", _("expected a mapping of keys (kind:, profile:, …)"))]
@@ -202,6 +206,8 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
 
 def _yaml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
     node = _compose(text, path)
+    if node is not None:
+        limits.check_nodes(node, path)
     positions: dict[KeyPath, int] = {}
     return (_build(node, (), positions, path) if node else {}), positions
 
