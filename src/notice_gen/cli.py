@@ -146,15 +146,20 @@ def _pdf(documents: list[Path]) -> int:
         failed = to_pdf(documents)
     except NoticeGenError as exc:
         return _fail(exc)
-    for document, why in failed.items():
-        click.echo(
-            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
-        )
+    _pdf_failed(failed)
     done = len(documents) - len(failed)
     click.echo(
         _("{done} PDF(s) written, {failed} failed").format(done=done, failed=len(failed)), err=True
     )
     return 1 if failed else 0
+
+
+def _pdf_failed(failed: dict[Path, str]) -> int:
+    for document, why in failed.items():
+        click.echo(
+            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
+        )
+    return 1
 
 
 @main.command(
@@ -215,6 +220,7 @@ def validate(records: tuple[Path, ...]) -> None:
 )
 @force_option
 @click.option("--resume", is_flag=True, help=_("Skip what an interrupted run already finished."))
+@click.option("--wait", is_flag=True, help=_("Wait for another run into the same folder to end."))
 @click.option(
     "--check-all",
     is_flag=True,
@@ -235,6 +241,7 @@ def batch(
     no_check: bool,
     pdf: bool,
     templates: Path | None,
+    wait: bool,
 ) -> None:
     from .pipeline import batch as engine
 
@@ -266,6 +273,7 @@ def batch(
         "resume": resume,
         "check": check,
         "templates": templates,
+        "wait": wait,
     }
     try:
         if tty:
@@ -613,7 +621,9 @@ def preview(
         click.echo(_("note: {message}").format(message=exc), err=True)
         return
     pdf = target.with_suffix(".pdf")
-    if not failed and shutil.which("pdftoppm"):
+    if failed:
+        sys.exit(_pdf_failed(failed))
+    if shutil.which("pdftoppm"):
         subprocess.run(
             [
                 "pdftoppm",
