@@ -27,7 +27,7 @@ from ..rules.profiles import KINDS
 from .journal import Lock, finish, journal, recover, reserve, unreserve
 from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
-from .paths import cell_file
+from .paths import cell_file, read_sheet
 from .write import OutputDir, WriteError, os_message, put, sha256
 
 SHEETS = (".csv", ".xlsx")
@@ -94,7 +94,7 @@ def _extended(texts: dict[Path, str]) -> set[Path]:
 def _file_jobs(path: Path, base: Path | None, stem: str, text: str | None) -> list[Job]:
     suffix = path.suffix.lower()
     if suffix in SHEETS:
-        return list(_sheet_jobs(path, base))
+        return read_sheet(path, lambda: list(_sheet_jobs(path, base)))
     if suffix in (".yaml", ".yml"):
         if text is None:
             text = path.read_text("utf-8", errors="replace")
