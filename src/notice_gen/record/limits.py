@@ -30,6 +30,14 @@ def _refuse(path: Path, line: int | None, key: str, message: str) -> RecordError
     return RecordError([Problem(path, line, key, message)])
 
 
+def is_file(path: Path) -> bool:
+    """`path.is_file()`, false for a name the system refuses (too long, a NUL …)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def check_size(path: Path, size: int) -> None:
     """Refuse a file larger than MAX_FILE_BYTES before reading it."""
     if size > MAX_FILE_BYTES:

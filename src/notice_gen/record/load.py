@@ -87,7 +87,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
     if not isinstance(parent, str) or not parent.strip():
         raise RecordError([source.problem(("extends",), _("expected the path of a record file"))])
     base_path = path.parent / parent.strip()
-    if not base_path.is_file():
+    if not limits.is_file(base_path):
         raise RecordError(
             [source.problem(("extends",), _("no such file: {path}").format(path=base_path))]
         )
