@@ -149,6 +149,14 @@ def _pdf(documents: list[Path]) -> int:
     return 1 if failed else 0
 
 
+def _pdf_failed(failed: dict[Path, str]) -> int:
+    for document, why in failed.items():
+        click.echo(
+            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
+        )
+    return 1
+
+
 @main.command(
     help=N_("""Check each RECORD against the record format and its profile, writing nothing.
 
@@ -204,6 +212,7 @@ def validate(records: tuple[Path, ...]) -> None:
 )
 @force_option
 @option("--resume", is_flag=True, help=N_("Skip what an interrupted run already finished."))
+@option("--wait", is_flag=True, help=N_("Wait for another run into the same folder to end."))
 @option(
     "--check-all",
     is_flag=True,
@@ -224,6 +233,7 @@ def batch(
     no_check: bool,
     pdf: bool,
     templates: Path | None,
+    wait: bool,
 ) -> None:
     from .pipeline import batch as engine
 
@@ -251,6 +261,7 @@ def batch(
         "resume": resume,
         "check": check,
         "templates": templates,
+        "wait": wait,
     }
     try:
         if tty:

@@ -85,7 +85,7 @@ class _Marks(Extension):
                 yield Token(line, "variable_begin", "{{")
                 yield Token(line, "name", MARK)
                 yield Token(line, "lparen", "(")
-                yield Token(line, "integer", count)
+                yield Token(line, "string", str(count))
                 yield Token(line, "rparen", ")")
                 yield Token(line, "variable_end", "}}")
                 count += 1
@@ -110,8 +110,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.globals[CONCAT] = self._concat
         self.filters = {name: self._bounded(name, f) for name, f in self.filters.items()}
 
-    def _mark(self, tag: int) -> str:
-        self.budget.tag = tag
+    def _mark(self, tag: str) -> str:
+        self.budget.tag = int(tag)
         self.budget.step()
         return ""
 

@@ -8,9 +8,6 @@ others; a manifest (JSON and CSV) in the output folder says what became of each.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -22,13 +19,14 @@ from typing import Any
 
 from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
+from ..record.limits import check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
 from ..rules.profiles import KINDS
+from .journal import Lock, finish, journal, recover, reserve, unreserve
+from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
 from .sheets import SHEETS, read_sheet
-from .write import OutputDir, atomic_write, put
-
-RUN_MANIFEST = "manifest"
+from .write import OutputDir, WriteError, os_message, put, sha256
 
 
 @dataclass
@@ -159,6 +157,7 @@ def _source(job: Job) -> Source:
     else:
         positions = {k: (Path(f), n) for k, (f, n) in job.positions.items()}
         source = Source(Path(job.source), job.data or {}, positions)
+        check_tree(source.data, source.path)
     if job.base:
         source = merge(load(Path(job.base)), source)
     return select_kind(source, None, KINDS)
@@ -199,9 +198,15 @@ def produce(job: Job, settings: Settings) -> Result:
             check_rendered(data, record, template, job.name)
             _checked.add(key)
         target = inside_folder(Path(settings.out_dir), job.name)
+        intent = {"output": job.name, "status": "writing", "sha256": sha256(data)}
+        journal(Path(settings.out_dir)).append(intent)
         result.status, result.sha256 = put(
             target, data, job.recorded, force=settings.force, durable=False
         )
+    except WriteError as exc:
+        result.error, result.exit_code = str(exc), 1
+    except OSError as exc:
+        result.error, result.exit_code = os_message(Path(settings.out_dir) / job.name, exc), 1
     except OutputError as exc:
         result.status, result.error, result.exit_code = "kept", str(exc), 1
     except NoticeGenError as exc:
@@ -223,12 +228,16 @@ def run(
     check: str = "first",
     templates: Path | None = None,
     progress: Callable[[Result], None] = lambda result: None,
+    wait: bool = False,
 ) -> list[Result]:
     """Make every job's document; returns one result per job, in job order."""
     import_module("notice_gen.pipeline.document")  # loaded before workers fork
 
     fields(pattern or "")
+    lock = Lock(OutputDir(out_dir).path, wait=wait)
     output = OutputDir(out_dir)
+    recover(out_dir, output.files)
+    spare = reserve(out_dir, len(jobs))
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     results: dict[int, Result] = {}
     try:
@@ -241,7 +250,7 @@ def run(
             if error:
                 results[i] = Result(job.source, job.where, "", "failed", error, exit_code=2)
         _refuse_collisions(jobs, results)
-        done = _previous(out_dir) if resume else {}
+        done = finished_before(out_dir) if resume else {}
         todo = []
         for i, job in enumerate(jobs):
             previous = done.get((job.source, job.where))
@@ -256,16 +265,21 @@ def run(
             produced = _map(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
             for i, result in zip(todo, produced, strict=False):
                 results[i] = result
+                journal(out_dir).append(_row(result))
                 if result.sha256 and result.status in ("written", "unchanged"):
                     where = f"{result.source} {result.where}".strip()
                     output.record(result.output, result.sha256, where)
                 progress(result)
         finally:
-            output.save()
-            write_manifest(out_dir, [results[i] for i in sorted(results)])
+            unreserve(spare)
+            try:
+                output.save()
+            finally:
+                finish(out_dir, [_row(results[i]) for i in sorted(results)])
     finally:
         if pool:
             pool.shutdown(wait=True, cancel_futures=True)
+        lock.release()
     return [results[i] for i in sorted(results)]
 
 
@@ -311,28 +325,7 @@ def _same(path: Path, digest: str) -> bool:
         return False
 
 
-def _previous(out_dir: Path) -> dict[tuple[str, str], str]:
-    """What an earlier run finished: (source, where) -> SHA-256 of its document."""
-    try:
-        rows = json.loads((out_dir / f"{RUN_MANIFEST}.json").read_text("utf-8"))["documents"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    return {
-        (r["source"], r["where"]): r["sha256"]
-        for r in rows
-        if r.get("status") in ("written", "unchanged", "skipped") and r.get("sha256")
-    }
-
-
-def write_manifest(out_dir: Path, results: list[Result]) -> None:
-    """manifest.json and manifest.csv: source, row or line, output, status, error, sha256."""
-    rows = [asdict(r) for r in results]
-    for row in rows:
-        row.pop("exit_code")
-    text = json.dumps({"version": 1, "documents": rows}, ensure_ascii=False, indent=1) + "\n"
-    atomic_write(out_dir / f"{RUN_MANIFEST}.json", text.encode("utf-8"))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, ["source", "where", "output", "status", "error", "sha256"])
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(out_dir / f"{RUN_MANIFEST}.csv", buffer.getvalue().encode("utf-8-sig"))
+def _row(result: Result) -> dict[str, Any]:
+    row = asdict(result)
+    row.pop("exit_code")
+    return row

@@ -7,14 +7,19 @@ an allowed folder: no absolute path, `..` or link may lead elsewhere.
 
 from __future__ import annotations
 
+import csv
 import os
+import zipfile
+from collections.abc import Callable
 from pathlib import Path, PureWindowsPath
+from typing import TypeVar
 
 from ..errors import Problem, RecordError
 from ..i18n import _
 
 FILE_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".txt")
 LONGEST = 255
+T = TypeVar("T")
 
 
 def inside(folder: Path, name: str) -> Path | None:
@@ -71,3 +76,19 @@ def cell_file(sheet: Path, value: str, key: str = "conclusions") -> Path:
             ]
         )
     return found
+
+
+def read_sheet(sheet: Path, read: Callable[[], list[T]]) -> list[T]:
+    """`read()` of a sheet, with a sheet that cannot be read (not UTF-8, not a workbook,
+    a cell too long, a file it names unreadable) turned into a message naming it."""
+    try:
+        return read()
+    except UnicodeDecodeError as exc:
+        why = _("not UTF-8 text ({reason}); save the sheet as CSV UTF-8").format(reason=exc.reason)
+    except (csv.Error, zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+        why = _("cannot read the sheet ({detail}); save it again as .csv or .xlsx").format(
+            detail=exc
+        )
+    except OSError as exc:
+        why = _("cannot read: {reason}").format(reason=exc.strerror or exc)
+    raise RecordError([Problem(sheet, None, "", why)])

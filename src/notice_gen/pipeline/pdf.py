@@ -50,21 +50,34 @@ def to_pdf(documents: list[Path]) -> dict[Path, str]:
             for start in range(0, len(pending), CHUNK):
                 chunk = pending[start : start + CHUNK]
                 why = _convert(program, profile, chunk)
-                missing = [doc for doc in chunk if not _moved(doc)]
-                retry += missing
-                failed.update({doc: why or _("LibreOffice made no PDF") for doc in missing})
+                for doc in chunk:
+                    if _moved(doc):
+                        failed.pop(doc, None)
+                    else:
+                        retry.append(doc)
+                        failed[doc] = why or _("LibreOffice made no PDF")
             pending = retry
             if not pending:
                 break
-            for doc in pending:
-                failed.pop(doc, None)
     return failed
+
+
+def time_limit(count: int) -> float:
+    """Seconds one soffice run over `count` documents may take (NOTICE_GEN_PDF_SECONDS
+    sets it outright)."""
+    try:
+        return float(os.environ["NOTICE_GEN_PDF_SECONDS"])
+    except (KeyError, ValueError):
+        return START_SECONDS + SECONDS_PER_DOCUMENT * count
 
 
 def _convert(program: str, profile: str, documents: list[Path]) -> str:
     """Run one soffice over `documents`, each PDF going to a hidden folder beside it."""
     folders = {doc.parent for doc in documents}
-    outputs = {folder: Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder)) for folder in folders}
+    try:
+        outputs = {folder: Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder)) for folder in folders}
+    except OSError as exc:
+        return _("cannot write beside the documents ({reason})").format(reason=exc.strerror)
     why = ""
     for folder, out in outputs.items():
         group = [str(doc) for doc in documents if doc.parent == folder]
@@ -79,10 +92,14 @@ def _convert(program: str, profile: str, documents: list[Path]) -> str:
             str(out),
             *group,
         ]
-        limit = START_SECONDS + SECONDS_PER_DOCUMENT * len(group)
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
+        limit = time_limit(len(group))
+        try:
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+            )
+        except OSError as exc:
+            why = _("LibreOffice could not be started ({reason})").format(reason=exc.strerror)
+            continue
         try:
             err = process.communicate(timeout=limit)[1]
             if process.returncode:
@@ -91,13 +108,16 @@ def _convert(program: str, profile: str, documents: list[Path]) -> str:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            why = _("LibreOffice did not finish within {seconds} s and was restarted").format(
+            why = _("LibreOffice did not finish within {seconds:g} s and was stopped").format(
                 seconds=limit
             )
     for doc in documents:
         made = outputs[doc.parent] / f"{doc.stem}.pdf"
         if made.is_file():
-            os.replace(made, doc.parent / f".{doc.stem}.pdf.done")
+            try:
+                os.replace(made, doc.parent / f".{doc.stem}.pdf.done")
+            except OSError as exc:
+                why = _("cannot write the PDF ({reason})").format(reason=exc.strerror)
     for out in outputs.values():
         shutil.rmtree(out, ignore_errors=True)
     return why
@@ -108,5 +128,8 @@ def _moved(doc: Path) -> bool:
     done = doc.parent / f".{doc.stem}.pdf.done"
     if not done.is_file():
         return False
-    os.replace(done, doc.with_suffix(".pdf"))
+    try:
+        os.replace(done, doc.with_suffix(".pdf"))
+    except OSError:
+        return False
     return True

@@ -8,6 +8,7 @@ or that notice-gen did not write is kept unless the caller forces.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -20,6 +21,33 @@ from ..i18n import _
 MANIFEST = ".notice-gen.json"
 
 
+class WriteError(OutputError):
+    """The system refused a write (disk full, read-only, no permission)."""
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
+
+
+def os_message(path: Path, exc: OSError) -> str:
+    """A plain message for a failed write to `path`, saying what to do."""
+    plain = {
+        errno.ENOSPC: _("the disk is full ({reason}); free some space, then run again"),
+        errno.EDQUOT: _("the disk quota is used up ({reason}); free some space, then run again"),
+        errno.EROFS: _("the folder is read-only ({reason}); choose another with -o"),
+        errno.EACCES: _("no permission to write ({reason}); choose another folder with -o"),
+        errno.EPERM: _("no permission to write ({reason}); choose another folder with -o"),
+        errno.ENAMETOOLONG: _("the name is too long ({reason}); choose shorter names"),
+    }
+    why = plain.get(exc.errno or 0, _("cannot write ({reason})"))
+    return f"{path}: " + why.format(reason=exc.strerror or exc)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -29,6 +57,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     `durable` also waits until the data is on disk before the rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
@@ -92,7 +121,10 @@ class OutputDir:
     def save(self) -> None:
         manifest = {"version": 1, "files": dict(sorted(self.files.items()))}
         text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
-        atomic_write(self.path / MANIFEST, text.encode("utf-8"))
+        try:
+            atomic_write(self.path / MANIFEST, text.encode("utf-8"))
+        except OSError as exc:
+            raise WriteError(os_message(self.path / MANIFEST, exc)) from None
 
 
 def put(
@@ -105,8 +137,11 @@ def put(
     written by notice-gen) and `force` is false.
     """
     digest = sha256(data)
-    if target.exists():
-        current = sha256(target.read_bytes())
+    try:
+        current = sha256(target.read_bytes()) if target.exists() else None
+    except OSError as exc:
+        raise WriteError(os_message(target, exc)) from None
+    if current is not None:
         if current == digest:
             return "unchanged", digest
         if not force and recorded != current:
@@ -123,7 +158,5 @@ def put(
     try:
         atomic_write(target, data, durable=durable)
     except OSError as exc:
-        raise OutputError(
-            _("{path}: cannot write ({reason})").format(path=target, reason=exc.strerror)
-        ) from None
+        raise WriteError(os_message(target, exc)) from None
     return "written", digest

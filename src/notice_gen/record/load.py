@@ -26,6 +26,7 @@ else:  # pragma: no cover
 
 from ..errors import Problem, RecordError
 from ..i18n import _
+from . import limits
 from .syntax import explain
 
 KeyPath = tuple[str | int, ...]
@@ -112,7 +113,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
     if not isinstance(parent, str) or not parent.strip():
         raise RecordError([source.problem(("extends",), _("expected the path of a record file"))])
     base_path = path.parent / parent.strip()
-    if not base_path.is_file():
+    if not limits.is_file(base_path):
         raise RecordError(
             [source.problem(("extends",), _("no such file: {path}").format(path=base_path))]
         )
@@ -191,6 +192,7 @@ def _read(path: Path, mtime: int, size: int) -> Source:
                 )
             ]
         )
+    limits.check_size(path, size)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -205,13 +207,18 @@ def _read(path: Path, mtime: int, size: int) -> Source:
         raise RecordError(
             [Problem(path, None, "", _("cannot read: {reason}").format(reason=exc.strerror))]
         ) from None
+    limits.check_depth(text, path, block=kind == "yaml")
     if kind == "yaml":
         builder = _Builder(text, path)
-        data = builder.build(_compose(text, path))
+        node = _compose(text, path)
+        if node is not None:
+            limits.check_nodes(node, path)
+        data = builder.build(node)
         positions, written, warnings = builder.positions, builder.written, builder.warnings
     else:
         data, positions = {"json": _json, "toml": _toml}[kind](text, path)
         written, warnings = {}, []
+    limits.check_tree(data, path, positions)
     if not isinstance(data, dict):
         raise RecordError(
             [Problem(path, 1, "", _("expected a mapping of keys (kind:, profile:, …)"))]

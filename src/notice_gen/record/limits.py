@@ -1,0 +1,188 @@
+"""Bounds on record files, checked before and right after parsing.
+
+A record is small: its file, nesting, lists and texts are capped (see the README,
+"Limits"), nesting is measured by a cheap scan of the text before any parser runs
+(deep nesting crashes or stalls the YAML and JSON parsers), and YAML anchors and
+aliases are refused (an alias bomb expands 1 KB into gigabytes).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem, RecordError
+from ..i18n import _
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40  # mappings and lists inside one another
+MAX_ITEMS = 5_000  # entries of one list or mapping
+MAX_TEXT = 100_000  # characters of one value
+MAX_NODES = 200_000  # values in one file
+TOKENS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|\s)#[^\n]*""")
+MARKERS = re.compile(r"(?:[-?:](?:\s+|$))*")
+
+
+def _refuse(path: Path, line: int | None, key: str, message: str) -> RecordError:
+    return RecordError([Problem(path, line, key, message)])
+
+
+def is_file(path: Path) -> bool:
+    """`path.is_file()`, false for a name the system refuses (too long, a NUL …)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def check_size(path: Path, size: int) -> None:
+    """Refuse a file larger than MAX_FILE_BYTES before reading it."""
+    if size > MAX_FILE_BYTES:
+        raise _refuse(
+            path,
+            None,
+            "",
+            _("the file is {size} KB; a record may have {limit} KB at most").format(
+                size=size // 1024, limit=MAX_FILE_BYTES // 1024
+            ),
+        )
+
+
+def check_depth(text: str, path: Path, block: bool = True) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, measured on the text (brackets, and for YAML
+    block indentation and `- ` items on one line), before a parser sees it."""
+    columns: list[int] = []
+    flow = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if block and flow == 0 and stripped and not stripped.startswith("#"):
+            indent = len(line) - len(stripped)
+            markers = MARKERS.match(stripped)
+            width = markers.end() if markers else 0
+            for column in [indent + m.start() for m in re.finditer(r"[-?:]", stripped[:width])]:
+                while columns and columns[-1] >= column:
+                    columns.pop()
+                columns.append(column)
+            content = indent + width
+            while columns and columns[-1] >= content:
+                columns.pop()
+            columns.append(content)
+        for token in TOKENS.finditer(line):
+            value = token.group()
+            if value in "[{":
+                flow += 1
+            elif value in "]}":
+                flow = max(0, flow - 1)
+            if len(columns) + flow > MAX_DEPTH:
+                raise _refuse(
+                    path,
+                    number,
+                    "",
+                    _("nested more than {limit} levels deep; a record is never this deep").format(
+                        limit=MAX_DEPTH
+                    ),
+                )
+        if len(columns) > MAX_DEPTH:
+            raise _refuse(
+                path,
+                number,
+                "",
+                _("nested more than {limit} levels deep; a record is never this deep").format(
+                    limit=MAX_DEPTH
+                ),
+            )
+
+
+def check_nodes(root: yaml.Node, path: Path) -> None:
+    """Refuse aliases (a node reached twice), and too many values, before building."""
+    seen: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise _refuse(
+                path,
+                node.start_mark.line + 1,
+                "",
+                _(
+                    "YAML anchors and aliases (&name, *name) are not allowed in records; "
+                    "write the value out in full"
+                ),
+            )
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise _refuse(
+                path,
+                node.start_mark.line + 1,
+                "",
+                _("more than {limit} values in one file").format(limit=MAX_NODES),
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += [key, value]
+
+
+def check_tree(data: Any, path: Path, positions: dict[Any, int] | None = None) -> None:
+    """Refuse lists and mappings longer than MAX_ITEMS, texts longer than MAX_TEXT, and
+    text that is not Unicode (lone surrogates such as JSON's `\\ud800`)."""
+    from .load import key_name
+
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    count = 0
+    while stack:
+        key, value = stack.pop()
+        count += 1
+        line = (positions or {}).get(key)
+        where = key_name(key)
+        if count > MAX_NODES:
+            raise _refuse(path, line, where, _("more than {n} values").format(n=MAX_NODES))
+        if isinstance(value, (dict, list)):
+            if len(key) > MAX_DEPTH:
+                raise _refuse(
+                    path,
+                    line,
+                    where,
+                    _("nested more than {limit} levels deep").format(limit=MAX_DEPTH),
+                )
+            if len(value) > MAX_ITEMS:
+                raise _refuse(
+                    path,
+                    line,
+                    where,
+                    _("{count} entries; a list or mapping may have {limit} at most").format(
+                        count=len(value), limit=MAX_ITEMS
+                    ),
+                )
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for name, item in items:
+                if isinstance(name, str):
+                    _check_text(name, path, line, where)
+                stack.append(((*key, name), item))
+        elif isinstance(value, str):
+            _check_text(value, path, line, where)
+
+
+def _check_text(text: str, path: Path, line: int | None, where: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise _refuse(
+            path,
+            line,
+            where,
+            _("a text of {count} characters; the limit is {limit}").format(
+                count=len(text), limit=MAX_TEXT
+            ),
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _refuse(
+            path,
+            line,
+            where,
+            _("holds a broken character (a lone surrogate such as \\ud800); retype the text"),
+        ) from None
