@@ -19,8 +19,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..i18n import N_, _
-from ..pipeline.compose import width
 from ..record.text import legacy_encoding
+from ..rules.metrics import width
 from ..rules.profiles import PROFILES, Profile
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -649,11 +649,16 @@ class Checker:
             )
         self._check_line(tn, "HDR-QH", "Tiêu ngữ", 1.0, 1.0)
 
-    def _check_line(self, p: Para, rule: str, what: str, low: float, high: float) -> None:
+    def _check_line(
+        self, p: Para, rule: str, what: str, low: float, high: float, text_of: Para | None = None
+    ) -> None:
+        """The line under `p`, against the widest line of `text_of` (default `p`)."""
         length = self._line_under(p)
-        text = max(p.text.split("\n"), key=len)
-        size = max(p.sizes(), default=12)
-        base = width(text, size, bold=p.all("bold"))
+        base = max(
+            width(line, max(q.sizes(), default=12), bold=q.all("bold"))
+            for q in [text_of or p]
+            for line in q.text.split("\n")
+        )
         if length is None:
             self.error(rule, _("no line under the {what}").format(what=what), p.where)
         elif not low * 0.9 * base <= length <= high * 1.1 * base:
@@ -745,9 +750,8 @@ class Checker:
                     org[1].where,
                 )
         elif issuer:
-            self._check_line(
-                max(issuer, key=lambda p: len(p.text)), "HDR-ORG", _("issuing body"), 1 / 3, 1 / 2
-            )
+            widest = max(issuer, key=lambda p: width(p.text, max(p.sizes(), default=12), bold=True))
+            self._check_line(issuer[-1], "HDR-ORG", _("issuing body"), 1 / 3, 1 / 2, widest)
 
     def rule_num(self) -> None:
         number = next((p for p in self._header_paras() if p.text.strip().startswith("Số")), None)
@@ -861,7 +865,11 @@ class Checker:
                 self.error("TITLE", _("no line under the subject"), last.where)
             else:
                 widest = min(
-                    max(width(p.text, max(p.sizes(), default=14), bold=True) for p in subject),
+                    max(
+                        width(line, max(p.sizes(), default=14), bold=True)
+                        for p in subject
+                        for line in p.text.split("\n")
+                    ),
                     A4[0] - 1701 - 850,
                 )
                 if not widest / 3 * 0.9 <= length <= widest / 2 * 1.1:

@@ -6,11 +6,9 @@ lengths of the drawn lines are all decided here; templates only place them.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from babel.dates import format_date
@@ -18,6 +16,9 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 
 from ..record.validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
+from ..rules.breaking import HEADER_COLUMNS, balanced_lines
+from ..rules.lines import fraction_line
+from ..rules.metrics import width
 from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
 
 DEFAULT_NUMBERING = ("1.", "a)", "-")
@@ -275,61 +276,65 @@ def intro_from(meeting: Meeting | None) -> list[str]:
     return [" ".join(parts)]
 
 
-@cache
-def _metrics() -> dict[str, Any]:
-    return json.loads(
-        resources.files("notice_gen.rules").joinpath("metrics.json").read_text("utf-8")
-    )
+def _lines(lines: list[str], room: int, size: float, *, bold: bool) -> list[str]:
+    """Lines as the record gives them, or one given line broken as a văn thư would."""
+    if len(lines) != 1:
+        return lines
+    return balanced_lines(lines[0], room, size, bold=bold)
 
 
-def width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> int:
-    """Printed width of `text` in Times New Roman, in twips."""
-    metrics = _metrics()
-    table = metrics[("bold" if bold else "") + ("italic" if italic else "") or "regular"]
-    fallback = table["n"]
-    units = sum(table.get(ch, fallback) for ch in text)
-    return round(units / metrics["units_per_em"] * size * 20)
+def header_lines(record: Record) -> dict[str, list[str]]:
+    """The parent body, the issuing body, the title and the subject, line by line."""
+    styles = record.rules.styles
+    column, full = HEADER_COLUMNS[0], text_width(record.rules)
+    subject = styles["NGSubject"]
+    return {
+        "parent": _lines(record.issuer.parent or [], column, styles["NGParent"].size, bold=False),
+        "issuer": _lines(record.issuer.name, column, styles["NGIssuer"].size, bold=True),
+        "title": _lines(record.title or [], full, subject.size, bold=True),
+        "subject": _lines(record.subject.split("\n"), full, subject.size, bold=True),
+    }
 
 
-def rule_lengths(record: Record) -> dict[str, int]:
-    """Lengths (twips) of the drawn lines: State 1/3-1/2 under the issuer and the
-    subject and the full Tiêu ngữ; Party the full title ĐẢNG CỘNG SẢN VIỆT NAM."""
+def rule_lengths(record: Record, lines: dict[str, list[str]]) -> dict[str, int]:
+    """Lengths (twips) of the drawn lines: State 1/3-1/2 of the longest line of the
+    issuer and of the subject (`rules.lines`) and the full Tiêu ngữ; Party the full
+    title ĐẢNG CỘNG SẢN VIỆT NAM."""
     rules = record.rules
     styles = rules.styles
     if rules.regime == "party":
         title = styles["NGPartyTitle"]
         return {"party_title": width(rules.header_lines["party_title"], title.size, bold=True)}
-    issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in record.issuer.name)
+    issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in lines["issuer"])
     subject = min(
-        max(
-            width(line, styles["NGSubject"].size, bold=True) for line in record.subject.split("\n")
-        ),
+        max(width(line, styles["NGSubject"].size, bold=True) for line in lines["subject"]),
         text_width(rules),
     )
     return {
-        "issuer": round(issuer * 5 / 12),
+        "issuer": fraction_line(issuer),
         "motto": width(rules.header_lines["motto"], styles["NGMotto"].size, bold=True),
-        "subject": round(subject * 5 / 12),
+        "subject": fraction_line(subject),
     }
 
 
 def context(record: Record) -> dict[str, Any]:
     """Every value a template may print, ready to print."""
     rules: Profile = record.rules
+    lines = header_lines(record)
     return {
         **{name: WordText(value) for name, value in rules.header_lines.items()},
-        "parent_lines": [WordText(line) for line in record.issuer.parent or []],
-        "issuer_lines": [WordText(line) for line in record.issuer.name],
+        "parent_lines": [WordText(line) for line in lines["parent"]],
+        "issuer_lines": [WordText(line) for line in lines["issuer"]],
         "number_line": WordText(number_line(record)),
         "date_line": WordText(date_line(record)),  # ND 30 minutes: none
         "doc_type": WordText(DOC_TYPES[record.kind][0]),
-        "title_lines": [WordText(line) for line in record.title or []],
-        "subject": WordText(record.subject),
+        "title_lines": [WordText(line) for line in lines["title"]],
+        "subject": WordText("\n".join(lines["subject"])),
         "body": body(record),
         "recipients": [WordText(line) for line in recipient_lines(record)],
         "signer": {k: WordText(v) for k, v in signer_lines(record).items()},
         "minutes_signers": minutes_signers(record),
-        "rules": rule_lengths(record),
+        "rules": rule_lengths(record, lines),
         "profile": rules.name,
         "kind": record.kind,
     }
