@@ -227,3 +227,13 @@ def test_short_names_get_a_line_that_looks_intentional(name, share):
 def test_symbol_hyphens(text, symbols):
     expected = [text.index(s) + i for s in symbols for i, ch in enumerate(s) if ch == "-"]
     assert symbol_hyphens(text) == expected
+
+
+def test_symbol_hyphens_print_as_word_non_breaking_hyphens():
+    from notice_gen.pipeline.compose import WordText
+
+    xml = WordText("Chỉ thị số 01-CT/TU & Tân Phú - Bảo Lộc").__html__()
+    assert xml == (
+        'Chỉ thị số 01</w:t><w:noBreakHyphen/><w:t xml:space="preserve">CT/TU &amp; '
+        "Tân Phú - Bảo Lộc"
+    )

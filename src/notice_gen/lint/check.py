@@ -247,10 +247,11 @@ class Document:
         return element is not None and element.get(w("val"), "1") not in ("0", "false", "off")
 
     def run(self, r: etree._Element, para_style: str | None) -> Run:
+        marks = {w("br"): "\n", w("tab"): "\t", w("noBreakHyphen"): "-"}
         text = "".join(
-            t.text or "" if t.tag == w("t") else "\n" if t.tag == w("br") else "\t"
+            t.text or "" if t.tag == w("t") else marks[t.tag]
             for t in r
-            if t.tag in (w("t"), w("br"), w("tab"))
+            if t.tag in marks or t.tag == w("t")
         )
         fonts = self._run_prop(r, "rFonts", para_style)
         font = None

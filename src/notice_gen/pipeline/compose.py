@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 
 from ..record.validate import Meeting, Person, Point, Record, archive_body, authority_marker, bare
-from ..rules.breaking import HEADER_COLUMNS, balanced_lines
+from ..rules.breaking import HEADER_COLUMNS, balanced_lines, symbol_hyphens
 from ..rules.lines import fraction_line
 from ..rules.metrics import width
 from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
@@ -37,11 +37,21 @@ _ROMAN = [
 ]
 
 
+RUN_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
 class WordText(str):
-    """Text whose line breaks become Word line breaks when a template prints it."""
+    """Text whose line breaks become Word line breaks when a template prints it, and
+    whose symbol hyphens (`01-CT/TU`) become non-breaking hyphens."""
 
     def __html__(self) -> str:
-        return str(escape(str(self))).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+        text, pieces, start = str(self), [], 0
+        for at in symbol_hyphens(text):
+            pieces.append(str(escape(text[start:at])))
+            start = at + 1
+        pieces.append(str(escape(text[start:])))
+        return NO_BREAK_HYPHEN.join(pieces).replace("\n", RUN_BREAK)
 
 
 @cache
