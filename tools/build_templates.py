@@ -40,6 +40,7 @@ STYLE_NAMES = {  # style id -> name shown in Word
     "NGSubject": "NG Subject",
     "NGSeparator": "NG Separator",
     "NGBody": "NG Body",
+    "NGBodyLast": "NG Body last",
     "NGRecipientsLabel": "NG Recipients label",
     "NGRecipient": "NG Recipient",
     "NGAuthority": "NG Authority",
@@ -155,8 +156,13 @@ def _title_and_body(document: Document, profile: Profile) -> None:
         _para(document, "NGRuleSubject")
     else:
         _para(document, "NGSeparator", "{{ title_separator }}")
+    # the last paragraph has its own style, kept with the Nơi nhận and signature below
     _para(document, "NGBody", "{%p for p in body %}")
+    _para(document, "NGBody", "{%p if not loop.last %}")
     _para(document, "NGBody", "{{ p.label }}|{{ p.heading }}|{{ p.text }}", bold_runs=(1,))
+    _para(document, "NGBodyLast", "{%p else %}")
+    _para(document, "NGBodyLast", "{{ p.label }}|{{ p.heading }}|{{ p.text }}", bold_runs=(1,))
+    _para(document, "NGBodyLast", "{%p endif %}")
     _para(document, "NGBody", "{%p endfor %}")
 
 
@@ -171,6 +177,8 @@ def _minutes_signatures(document: Document) -> None:
         for _ in range(4):
             cell.add_paragraph()
         _para(cell, "NGSignerName", f"{{{{ minutes_signers[{column}].name }}}}")
+        for paragraph in cell.paragraphs:  # the signatures stay with the Nơi nhận row
+            paragraph.paragraph_format.keep_with_next = True
     left = _cell(table, 1, 0)
     _para(left, "NGRecipientsLabel", "Nơi nhận:")
     _loop(left, "NGRecipient", "recipients", "{{ line }}")
