@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +190,97 @@ def test_the_closing_block_keeps_company(printed):
         signer = ctx["minutes_signers"][1]["name"] if minutes else ctx["signer"]["name"]
         assert any(signer in line for line in page[at:]), f"{name}: the signature is split"
         assert "Nơi nhận:" in "\n".join(page[at:]), name
+
+
+DPI = 300
+
+
+def picture(pdf: Path, page: int, box: tuple[float, float, float, float]) -> list[bytes]:
+    """Rows of grey pixels (0 black) of `box` (x0, y0, x1, y1 in pt) on `page`, via pdftoppm."""
+    x0, y0, x1, y1 = (round(v * DPI / 72) for v in box)
+    data = subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            str(DPI),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-x",
+            str(x0),
+            "-y",
+            str(y0),
+            "-W",
+            str(x1 - x0),
+            "-H",
+            str(y1 - y0),
+            str(pdf),
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
+    _magic, wide, high, _depth, pixels = data.split(maxsplit=4)
+    wide, high = int(wide), int(high)
+    pixels = pixels[-wide * high :]
+    return [pixels[y * wide : (y + 1) * wide] for y in range(high)]
+
+
+def words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) of every word on `page`, in pt."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pattern = r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<'
+    return [
+        (m[4], float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+        for m in re.findall(pattern, html)
+    ]
+
+
+def dark(row: bytes, start: int = 0, end: int | None = None) -> int:
+    return sum(1 for v in row[start:end] if v < 128)
+
+
+def longest_run(row: bytes) -> int:
+    """The longest run of dark pixels: a drawn line, not letters."""
+    return max((len(run) for run in re.split(rb"[\x80-\xff]+", row)), default=0)
+
+
+def test_party_underline_stops_before_the_colon(printed):
+    from notice_gen.rules.metrics import width
+
+    colon = width(":", 14) / 20 * DPI / 72  # pixels
+    for name, (_, pages, pdf) in printed.items():
+        if name.startswith("nd30") or not name.endswith(("01", "16")):
+            continue
+        page = next(i for i, p in enumerate(pages, 1) if any("Nơi nhận:" in s for s in p))
+        word = next(w for w in words(pdf, page) if w[0] == "nhận:")
+        _, x0, y0, x1, y1 = word
+        rows = picture(pdf, page, (x0, y0, x1, y1 + 4))
+        text_end = round(len(rows[0]) - colon)
+        underline = [r for r in rows if dark(r, 0, text_end) > 0.9 * text_end]
+        assert underline, f"{name}: no underline under 'nhận'"
+        assert all(dark(r, text_end + 2) == 0 for r in underline), (
+            f"{name}: the colon is underlined"
+        )
+
+
+def test_state_subject_line_clears_the_descenders(printed):
+    """LibreOffice sets ~2.3 pt of descent below the letters; Word none: the 1.5 pt
+    before the line gives ≥ 3.5 pt here, so ≥ 1.5 pt in Word."""
+    for name, (ctx, _pages, pdf) in printed.items():
+        if not name.startswith("nd30") or not name.endswith(("01", "04", "07")):
+            continue
+        last = ctx["subject"].split("\n")[-1].split()[-1]
+        found = [w for w in words(pdf, 1) if w[0] == last and w[2] > 150]
+        _, _, y0, _, y1 = found[0]
+        rows = picture(pdf, 1, (85, y0, 580, y1 + 12))
+        rule = next(i for i, r in enumerate(rows) if longest_run(r) > DPI * 0.3)
+        ink = max(i for i, r in enumerate(rows[:rule]) if dark(r))
+        gap = (rule - ink - 1) * 72 / DPI
+        assert 3.5 <= gap <= 7, f"{name}: {gap:.1f} pt between the subject and its line"

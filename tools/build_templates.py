@@ -57,6 +57,8 @@ SPACE_BEFORE = {
     "NGNumber": 4,
     "NGDate": 4,
     "NGRecipientsLabel": 12,
+    "NGRuleSubject": 1.5,  # the line clears the descenders (g, p, dot below) in Word too
+    "NGRuleMotto": 1.5,
     "NGAuthority": 12,
     "NGPosition": 0,
 }
@@ -88,6 +90,12 @@ def _top_border(ppr) -> None:
         top.set(qn(f"w:{key}"), value)
     borders.append(top)
     ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+
+
+def _recipients_label(cell) -> None:
+    """`Nơi nhận` and its colon as two runs: the Party rule underlines the phrase only."""
+    label = _para(cell, "NGRecipientsLabel", "Nơi nhận|:")
+    label.runs[1].font.underline = False
 
 
 def _para(container, style: str, text: str = "", bold_runs: tuple[int, ...] = ()):
@@ -180,7 +188,7 @@ def _minutes_signatures(document: Document) -> None:
         for paragraph in cell.paragraphs:  # the signatures stay with the Nơi nhận row
             paragraph.paragraph_format.keep_with_next = True
     left = _cell(table, 1, 0)
-    _para(left, "NGRecipientsLabel", "Nơi nhận:")
+    _recipients_label(left)
     _loop(left, "NGRecipient", "recipients", "{{ line }}")
     table.cell(1, 1).paragraphs[0].text = ""
 
@@ -190,7 +198,7 @@ def _signature(document: Document) -> None:
     row = table.rows[0]._tr.get_or_add_trPr()
     row.append(OxmlElement("w:cantSplit"))
     left, right = _cell(table, 0, 0), _cell(table, 0, 1)
-    _para(left, "NGRecipientsLabel", "Nơi nhận:")
+    _recipients_label(left)
     _loop(left, "NGRecipient", "recipients", "{{ line }}")
     _para(right, "NGAuthority", "{%p if signer.authority_line %}")
     _para(right, "NGAuthority", "{{ signer.authority_line }}")

@@ -980,7 +980,7 @@ class Checker:
             if (
                 label.text.strip() != "Nơi nhận:"
                 or max(label.sizes(), default=0) != 14
-                or not label.all("underline")
+                or not all(r.underline for r in label.shown if any(c.isalpha() for c in r.text))
                 or label.any("bold")
                 or label.any("italic")
             ):
