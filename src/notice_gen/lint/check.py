@@ -22,6 +22,7 @@ from ..i18n import N_, _
 from ..record.text import legacy_encoding
 from ..rules.metrics import width
 from ..rules.profiles import PROFILES, Profile
+from .layout import layout_rules
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
@@ -445,6 +446,7 @@ class Checker:
     def run(self) -> list[Finding]:
         for rule in RULES:
             getattr(self, "rule_" + rule.lower().replace("-", "_"))()
+        layout_rules(self)
         return self.findings
 
     # -- page -------------------------------------------------------------
