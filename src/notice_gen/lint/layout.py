@@ -102,7 +102,10 @@ def _keeps(checker: Checker, p: etree._Element) -> bool:
 
 
 def keep_close(checker: Checker) -> None:
-    children = list(checker.doc.body)
+    body = checker.doc.body
+    if body is None:
+        return
+    children = list(body)
     closing = next(
         (
             i
@@ -142,7 +145,7 @@ def keep_close(checker: Checker) -> None:
             where,
         )
     for i, row in enumerate(rows[:-1], 1):
-        paragraphs = [p for p in row.iter(w("p"))]
+        paragraphs = list(row.iter(w("p")))
         if paragraphs and not all(_keeps(checker, p) for p in paragraphs):
             checker.add(
                 "KEEP-CLOSE",
