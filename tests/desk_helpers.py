@@ -50,7 +50,13 @@ def docx_text(document) -> list[str]:
     out = []
     for block in document.element.body.iter():
         if block.tag.endswith("}p"):
-            out.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+            out.append(
+                "".join(
+                    t.text or "" if t.tag.endswith("}t") else "-"  # Word's non-breaking hyphen
+                    for t in block.iter()
+                    if t.tag.endswith(("}t", "}noBreakHyphen"))
+                )
+            )
     return out
 
 

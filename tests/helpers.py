@@ -70,7 +70,7 @@ def texts(container) -> list[str]:
 
 
 def body_paragraphs(document) -> list:
-    return [p for p in document.paragraphs if p.style.style_id == "NGBody"]
+    return [p for p in document.paragraphs if p.style.style_id in ("NGBody", "NGBodyLast")]
 
 
 def paragraph(container, text: str):

@@ -102,7 +102,7 @@ def test_emphasis_gives_italic_and_bold_runs_in_the_body_only(tmp_path):
     assert ("Nâng cao chất lượng", True, False) in runs
     assert ("chậm nhất", False, True) in runs
     assert ("” ;"[0] + "; ", False, False) in runs
-    assert point.style.style_id == "NGBody"
+    assert point.style.style_id == "NGBodyLast"  # the last one keeps with the closing block
     assert any(p.text == "Kết luận *số 5*" for p in document.paragraphs)
     assert not [w for w in warnings if "asterisk" in w]
 

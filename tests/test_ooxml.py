@@ -162,7 +162,7 @@ def test_a_table_without_rows_and_a_cell_without_paragraph(good: bytes):
 
 
 def test_a_control_character_pasted_into_the_text(good: bytes):
-    bad = replaced(good, DOC, "Số: 05/TB-VP".encode(), "Số:\x0b05/TB-VP".encode())
+    bad = replaced(good, DOC, "Số: 05/TB".encode(), "Số:\x0b05/TB".encode())
     message = (
         "control character U+000B is not allowed in XML (often pasted from Excel or PDF): remove it"
     )
@@ -225,7 +225,7 @@ def test_a_reference_to_a_footnote_the_document_lacks(good: bytes):
 def test_a_doctype_with_an_external_entity_is_neither_loaded_nor_expanded(good: bytes):
     doctype = b'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<w:document '
     bad = replaced(good, DOC, b"<w:document ", doctype)
-    bad = replaced(bad, DOC, "Số: 05/TB-VP".encode(), b"&x;")
+    bad = replaced(bad, DOC, "Số: 05/TB".encode(), b"&x;")
     found = validate_package(bad)
     assert Finding(DOC, 1, "the part has a DOCTYPE; packages must not, Word refuses it") in found
     assert not any("root:" in f.message for f in found)

@@ -140,8 +140,13 @@ def test_party_hd05_notice_from_toml(render):
     assert "CỘNG HÒA" not in all_text
 
     left, right = doc.tables[0].cell(0, 0), doc.tables[0].cell(0, 1)
-    assert texts(left) == ["ĐẢNG BỘ CỤC LƯU TRỮ", "CHI BỘ PHÒNG HÀNH CHÍNH - QUẢN TRỊ", "*"]
-    assert [(size(p), bold(p)) for p in left.paragraphs] == [(14, False), (14, True), (14, False)]
+    assert texts(left) == ["ĐẢNG BỘ CỤC LƯU TRỮ", "CHI BỘ PHÒNG", "HÀNH CHÍNH - QUẢN TRỊ", "*"]
+    assert [(size(p), bold(p)) for p in left.paragraphs] == [
+        (14, False),
+        (14, True),
+        (14, True),
+        (14, False),
+    ]
     title = right.paragraphs[0]
     assert (title.text, size(title), bold(title)) == ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, True)
     assert 66 <= rule_length_mm(right, "NGRulePartyTitle") <= 80  # ≈ 73 mm, §6.2

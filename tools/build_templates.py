@@ -40,6 +40,7 @@ STYLE_NAMES = {  # style id -> name shown in Word
     "NGSubject": "NG Subject",
     "NGSeparator": "NG Separator",
     "NGBody": "NG Body",
+    "NGBodyLast": "NG Body last",
     "NGRecipientsLabel": "NG Recipients label",
     "NGRecipient": "NG Recipient",
     "NGAuthority": "NG Authority",
@@ -56,6 +57,8 @@ SPACE_BEFORE = {
     "NGNumber": 4,
     "NGDate": 4,
     "NGRecipientsLabel": 12,
+    "NGRuleSubject": 1.5,  # the line clears the descenders (g, p, dot below) in Word too
+    "NGRuleMotto": 1.5,
     "NGAuthority": 12,
     "NGPosition": 0,
 }
@@ -87,6 +90,12 @@ def _top_border(ppr) -> None:
         top.set(qn(f"w:{key}"), value)
     borders.append(top)
     ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+
+
+def _recipients_label(cell) -> None:
+    """`Nơi nhận` and its colon as two runs: the Party rule underlines the phrase only."""
+    label = _para(cell, "NGRecipientsLabel", "Nơi nhận|:")
+    label.runs[1].font.underline = False
 
 
 def _para(container, style: str, text: str = "", bold_runs: tuple[int, ...] = ()):
@@ -155,8 +164,13 @@ def _title_and_body(document: Document, profile: Profile) -> None:
         _para(document, "NGRuleSubject")
     else:
         _para(document, "NGSeparator", "{{ title_separator }}")
+    # the last paragraph has its own style, kept with the Nơi nhận and signature below
     _para(document, "NGBody", "{%p for p in body %}")
+    _para(document, "NGBody", "{%p if not loop.last %}")
     _para(document, "NGBody", "{{ p.label }}|{{ p.heading }}|{{ p.text }}", bold_runs=(1,))
+    _para(document, "NGBodyLast", "{%p else %}")
+    _para(document, "NGBodyLast", "{{ p.label }}|{{ p.heading }}|{{ p.text }}", bold_runs=(1,))
+    _para(document, "NGBodyLast", "{%p endif %}")
     _para(document, "NGBody", "{%p endfor %}")
 
 
@@ -171,8 +185,10 @@ def _minutes_signatures(document: Document) -> None:
         for _ in range(4):
             cell.add_paragraph()
         _para(cell, "NGSignerName", f"{{{{ minutes_signers[{column}].name }}}}")
+        for paragraph in cell.paragraphs:  # the signatures stay with the Nơi nhận row
+            paragraph.paragraph_format.keep_with_next = True
     left = _cell(table, 1, 0)
-    _para(left, "NGRecipientsLabel", "Nơi nhận:")
+    _recipients_label(left)
     _loop(left, "NGRecipient", "recipients", "{{ line }}")
     table.cell(1, 1).paragraphs[0].text = ""
 
@@ -182,7 +198,7 @@ def _signature(document: Document) -> None:
     row = table.rows[0]._tr.get_or_add_trPr()
     row.append(OxmlElement("w:cantSplit"))
     left, right = _cell(table, 0, 0), _cell(table, 0, 1)
-    _para(left, "NGRecipientsLabel", "Nơi nhận:")
+    _recipients_label(left)
     _loop(left, "NGRecipient", "recipients", "{{ line }}")
     _para(right, "NGAuthority", "{%p if signer.authority_line %}")
     _para(right, "NGAuthority", "{{ signer.authority_line }}")

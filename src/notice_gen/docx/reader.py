@@ -200,10 +200,11 @@ class Document:
 
     def run(self, r: Element, para_style: str | None) -> Run:
         """The run `r` of a paragraph in the style `para_style`."""
+        marks = {w("br"): "\n", w("tab"): "\t", w("noBreakHyphen"): "-"}
         text = "".join(
-            t.text or "" if t.tag == w("t") else "\n" if t.tag == w("br") else "\t"
+            t.text or "" if t.tag == w("t") else marks[t.tag]
             for t in r
-            if t.tag in (w("t"), w("br"), w("tab"))
+            if t.tag in marks or t.tag == w("t")
         )
         fonts = self._run_prop(r, "rFonts", para_style)
         font = None

@@ -418,6 +418,8 @@ def _paragraph_properties(ppr: etree._Element, style: Style) -> None:
         _set(ppr, "ind", PPR_ORDER, firstLine=str(style.first_line))
     if style.align is not None:
         _set(ppr, "jc", PPR_ORDER, val=style.align)
+    if style.keep_next is not None:
+        _set(ppr, "keepNext", PPR_ORDER, val="1" if style.keep_next else "0")
 
 
 def apply_styles(data: bytes, profile: Profile) -> bytes:

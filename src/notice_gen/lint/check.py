@@ -20,6 +20,7 @@ from ..docx.reader import Document, layout
 from ..i18n import _
 from ..rules.profiles import PROFILES
 from . import body, closing, fonts, header, page
+from . import layout as layout_rules
 from .context import Context
 from .detect import detect_profile
 from .findings import Finding, as_json
@@ -44,6 +45,9 @@ RULES: dict[str, Rule] = {  # rule id -> its judge, in the order findings are re
     "SIGN": closing.signature,
     "RECIP": closing.recipients,
     "PAGENUM": page.page_number,
+    "SYM-HYPHEN": layout_rules.symbol_hyphen,
+    "RECIP-COLON": layout_rules.recipients_colon,
+    "KEEP-CLOSE": layout_rules.keep_close,
 }
 
 

@@ -19,7 +19,9 @@ def recipients(c: Context) -> None:
     low, high = c.bounds.sizes["NGRecipientsLabel"]
     wrong_label = label.text.strip() != RECIPIENTS_LABEL or not low <= size <= high
     if c.party:
-        if wrong_label or not label.all("underline") or label.any("bold") or label.any("italic"):
+        words = [r for r in label.shown if any(ch.isalpha() for ch in r.text)]
+        underlined = all(r.underline for r in words)  # the colon after it need not be
+        if wrong_label or not underlined or label.any("bold") or label.any("italic"):
             message = _("'Nơi nhận:' is 14 pt, underlined, upright, not bold")
             c.error("RECIP", message, label.where)
     elif wrong_label or not (label.all("bold") and label.all("italic")):

@@ -120,11 +120,17 @@ class Context:
         if not bold and p.any("bold"):
             self.error(rule, _("{what} must not be bold").format(what=what), p.where)
 
-    def check_line(self, p: Para, rule: str, what: str, share: Span) -> None:
-        """An error unless a line `share` of the text's width is drawn under `p`."""
+    def check_line(
+        self, p: Para, rule: str, what: str, share: Span, text_of: list[Para] | None = None
+    ) -> None:
+        """An error unless a line `share` of the width of the widest line of `text_of`
+        (default: `p`) is drawn under `p`."""
         length = self.line_under(p)
-        text = max(p.text.split("\n"), key=len)
-        base = width(text, max(p.sizes(), default=12), bold=p.all("bold"))
+        base = max(
+            width(line, max(q.sizes(), default=12), bold=q.all("bold"))
+            for q in text_of or [p]
+            for line in q.text.split("\n")
+        )
         low, high = share
         if length is None:
             self.error(rule, _("no line under the {what}").format(what=what), p.where)

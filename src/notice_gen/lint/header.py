@@ -99,8 +99,7 @@ def issuer(c: Context) -> None:
             message = _("a provincial committee is written on one line (TỈNH ỦY …)")
             c.add("HDR-ORG", "warning", message, org[1].where)
     elif issuers:
-        longest = max(issuers, key=lambda p: len(p.text))
-        c.check_line(longest, "HDR-ORG", _("issuing body"), RULE_UNDER)
+        c.check_line(issuers[-1], "HDR-ORG", _("issuing body"), RULE_UNDER, issuers)
 
 
 def number(c: Context) -> None:

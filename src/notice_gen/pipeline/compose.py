@@ -19,7 +19,8 @@ from ..docx.properties import generator
 from ..docx.template import emphasis_markup
 from ..record.text import emphasis
 from ..record.validate import Meeting, Person, Point, Record
-from ..rules.bounds import RULE_UNDER
+from ..rules.breaking import HEADER_COLUMNS, balanced_lines, symbol_hyphens
+from ..rules.lines import fraction_line
 from ..rules.metrics import width
 from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
 from ..rules.wording import archive_body, authority_marker, bare
@@ -40,8 +41,13 @@ _ROMAN = [
 ]
 
 
+RUN_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
 class WordText(str):
-    """Text whose line breaks become Word line breaks when a template prints it."""
+    """Text whose line breaks become Word line breaks when a template prints it, and
+    whose symbol hyphens (`01-CT/TU`) become non-breaking hyphens."""
 
     def __html__(self) -> str:
         return _escaped(str(self))
@@ -57,7 +63,13 @@ class BodyText(WordText):
 
 
 def _escaped(text: str) -> str:
-    return str(escape(text)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    """`text` escaped for a `<w:t>`, line breaks and symbol hyphens made Word's own."""
+    pieces, start = [], 0
+    for at in symbol_hyphens(text):
+        pieces.append(str(escape(text[start:at])))
+        start = at + 1
+    pieces.append(str(escape(text[start:])))
+    return NO_BREAK_HYPHEN.join(pieces).replace("\n", RUN_BREAK)
 
 
 @cache
@@ -294,46 +306,65 @@ def intro_from(meeting: Meeting | None) -> list[str]:
     return [" ".join(parts)]
 
 
-def rule_lengths(record: Record) -> dict[str, int]:
-    """Lengths (twips) of the drawn lines: State 1/3-1/2 under the issuer and the
-    subject and the full Tiêu ngữ; Party the full title ĐẢNG CỘNG SẢN VIỆT NAM."""
+def _lines(lines: list[str], room: int, size: float, *, bold: bool) -> list[str]:
+    """Lines as the record gives them, or one given line broken as a văn thư would."""
+    if len(lines) != 1:
+        return lines
+    return balanced_lines(lines[0], room, size, bold=bold)
+
+
+def header_lines(record: Record) -> dict[str, list[str]]:
+    """The parent body, the issuing body, the title and the subject, line by line."""
+    styles = record.rules.styles
+    column, full = HEADER_COLUMNS[0], text_width(record.rules)
+    subject = styles["NGSubject"]
+    return {
+        "parent": _lines(record.issuer.parent or [], column, styles["NGParent"].size, bold=False),
+        "issuer": _lines(record.issuer.name, column, styles["NGIssuer"].size, bold=True),
+        "title": _lines(record.title or [], full, subject.size, bold=True),
+        "subject": _lines(record.subject.split("\n"), full, subject.size, bold=True),
+    }
+
+
+def rule_lengths(record: Record, lines: dict[str, list[str]]) -> dict[str, int]:
+    """Lengths (twips) of the drawn lines: State 1/3-1/2 of the longest line of the
+    issuer and of the subject (`rules.lines`) and the full Tiêu ngữ; Party the full
+    title ĐẢNG CỘNG SẢN VIỆT NAM."""
     rules = record.rules
     styles = rules.styles
     if rules.regime == "party":
         title = styles["NGPartyTitle"]
         return {"party_title": width(rules.header_lines["party_title"], title.size, bold=True)}
-    issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in record.issuer.name)
+    issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in lines["issuer"])
     subject = min(
-        max(
-            width(line, styles["NGSubject"].size, bold=True) for line in record.subject.split("\n")
-        ),
+        max(width(line, styles["NGSubject"].size, bold=True) for line in lines["subject"]),
         text_width(rules),
     )
-    share = sum(RULE_UNDER) / 2  # the middle of the rulebook's 1/3-1/2
     return {
-        "issuer": round(issuer * share),
+        "issuer": fraction_line(issuer),
         "motto": width(rules.header_lines["motto"], styles["NGMotto"].size, bold=True),
-        "subject": round(subject * share),
+        "subject": fraction_line(subject),
     }
 
 
 def context(record: Record) -> dict[str, Any]:
     """Every value a template may print, ready to print."""
     rules: Profile = record.rules
+    lines = header_lines(record)
     return {
         **{name: WordText(value) for name, value in rules.header_lines.items()},
-        "parent_lines": [WordText(line) for line in record.issuer.parent or []],
-        "issuer_lines": [WordText(line) for line in record.issuer.name],
+        "parent_lines": [WordText(line) for line in lines["parent"]],
+        "issuer_lines": [WordText(line) for line in lines["issuer"]],
         "number_line": WordText(number_line(record)),
         "date_line": WordText(date_line(record)),  # ND 30 minutes: none
         "doc_type": WordText(DOC_TYPES[record.kind][0]),
-        "title_lines": [WordText(line) for line in record.title or []],
-        "subject": WordText(record.subject),
+        "title_lines": [WordText(line) for line in lines["title"]],
+        "subject": WordText("\n".join(lines["subject"])),
         "body": body(record),
         "recipients": [WordText(line) for line in recipient_lines(record)],
         "signer": {k: WordText(v) for k, v in signer_lines(record).items()},
         "minutes_signers": minutes_signers(record),
-        "rules": rule_lengths(record),
+        "rules": rule_lengths(record, lines),
         "profile": rules.name,
         "kind": record.kind,
         "properties": {  # docProps: what the document says about itself

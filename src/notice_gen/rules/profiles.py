@@ -30,6 +30,7 @@ class Style:
     after: int | None = None  # twips
     line: int | None = None  # twips (exact) or 240ths of a line (auto)
     line_rule: str = "auto"
+    keep_next: bool | None = None  # keep with the next paragraph; None leaves the template's
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ _STATE_STYLES = {  # ND 30 Phụ lục I, the 12/13 set of its own illustration
     "NGDocType": Style(14, bold=True),
     "NGSubject": Style(14, bold=True),
     "NGBody": Style(14, align="both", first_line=720, before=120, after=0, line=264),
+    # the last body paragraph stays on the page of the Nơi nhận and the signature
+    "NGBodyLast": Style(
+        14, align="both", first_line=720, before=120, after=0, line=264, keep_next=True
+    ),
     "NGRecipientsLabel": Style(12, bold=True, italic=True, align="left"),
     "NGRecipient": Style(11, align="left"),
     "NGAuthority": Style(14, bold=True),
@@ -101,6 +106,16 @@ _PARTY_STYLES = {  # HD 05 Phụ lục 2 (HD 36 the same but for the body line s
     "NGSeparator": Style(14),
     "NGBody": Style(
         14, align="both", first_line=567, before=120, after=0, line=360, line_rule="exact"
+    ),
+    "NGBodyLast": Style(
+        14,
+        align="both",
+        first_line=567,
+        before=120,
+        after=0,
+        line=360,
+        line_rule="exact",
+        keep_next=True,
     ),
     "NGRecipientsLabel": Style(14, underline=True, align="left"),
     "NGRecipient": Style(12, align="left"),
