@@ -20,7 +20,9 @@ from notice_gen.cli import main
 from notice_gen.docx.template import builtin_templates
 from notice_gen.web import forms
 from notice_gen.web.accounts import Accounts
-from notice_gen.web.app import TEMPLATE_LIMIT, create_app, translator
+from notice_gen.web.app import create_app
+from notice_gen.web.desk import translator
+from notice_gen.web.office import TEMPLATE_LIMIT
 from notice_gen.web.preview import Converter
 
 BASE = "http://127.0.0.1:8000"

@@ -16,7 +16,7 @@ from docx import Document
 from playwright.sync_api import expect, sync_playwright
 
 from desk_helpers import docx_text
-from notice_gen.web.app import translator
+from notice_gen.web.desk import translator
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 CHROMIUM = "/usr/bin/chromium"

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DATA
 from notice_gen import read_record
-from notice_gen.record.validate import Record
+from notice_gen.record.model import Record
 from notice_gen.register import (
     DuplicateNumber,
     Entry,

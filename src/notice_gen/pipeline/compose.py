@@ -17,8 +17,8 @@ from markupsafe import escape
 
 from ..docx.properties import generator
 from ..docx.template import emphasis_markup
+from ..record.model import Meeting, Person, Point, Record
 from ..record.text import emphasis
-from ..record.validate import Meeting, Person, Point, Record
 from ..rules.breaking import HEADER_COLUMNS, balanced_lines, symbol_hyphens
 from ..rules.lines import fraction_line
 from ..rules.metrics import width

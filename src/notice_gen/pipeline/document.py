@@ -13,7 +13,8 @@ from ..i18n import _
 from ..lint.check import check_bytes
 from ..lint.findings import Finding
 from ..record.load import load, select_kind
-from ..record.validate import Record, validate
+from ..record.model import Record
+from ..record.validate import validate
 from ..rules.profiles import KINDS
 from .compose import context
 from .paths import record_template

@@ -24,7 +24,8 @@ from ..pipeline.compose import number_line
 from ..pipeline.variables import model_variables
 from ..pipeline.write import OutputDir, atomic_write
 from ..record.load import load, select_kind
-from ..record.validate import Record, validate
+from ..record.model import Record
+from ..record.validate import validate
 from ..rules.profiles import DOC_TYPES, KINDS, PROFILES
 
 __all__ = [

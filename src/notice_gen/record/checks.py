@@ -1,0 +1,212 @@
+"""What a profile and a kind of document require beyond the shape of the record:
+capitals, the signer's authority, dates inside the rulebook's validity, Nơi nhận and
+Lưu wording, and the keys each kind cannot do without."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import Problem
+from ..i18n import N_, _
+from ..rules.profiles import PROFILES
+from ..rules.wording import COMMITTEE, archive_body, authority_marker, bare
+from .load import KeyPath, Source
+from .model import Point, Record, Signer
+from .text import emphasis
+
+
+def check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Problem]]:
+    """What the profile and the kind require beyond the shape of the record."""
+    rules = record.rules
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    problems += _capitals(record, source) + _wording(record, source)
+    warnings += _unpaired(record, source)
+    signer = record.signer or Signer(position="-", name="-")
+    if signer.authority is not None:
+        marker = authority_marker(signer.authority, rules)
+        if marker is None:
+            others = [p for p in PROFILES.values() if authority_marker(signer.authority, p)]
+            message = _("{marker!r} is not allowed by {profile}; use one of {markers}")
+            if others:
+                message = _(
+                    "{marker!r} ({rulebook} marker) is not allowed by {profile}; "
+                    "use one of {markers}"
+                )
+            problems.append(
+                source.problem(
+                    ("signer", "authority"),
+                    message.format(
+                        marker=signer.authority,
+                        profile=rules.name,
+                        rulebook=others[0].title if others else "",
+                        markers=", ".join(rules.markers),
+                    ),
+                )
+            )
+        if signer.on_behalf_of is None:
+            problems.append(
+                source.problem(("signer", "on_behalf_of"), _("required with signer.authority"))
+            )
+    elif signer.on_behalf_of is not None:
+        problems.append(
+            source.problem(("signer", "authority"), _("required with signer.on_behalf_of"))
+        )
+    if record.date and record.year and record.date.year != record.year:
+        problems.append(
+            source.problem(
+                ("year",), _("differs from the year of date ({year})").format(year=record.date.year)
+            )
+        )
+    if record.date:
+        outside = warnings if record.historical else problems
+        historical = "" if record.historical else _(" (a re-typed old document: historical: true)")
+        if rules.valid_from and record.date < rules.valid_from:
+            outside.append(
+                source.problem(
+                    ("profile",),
+                    _("{rulebook} applies from {day}").format(
+                        rulebook=rules.title, day=f"{rules.valid_from:%d/%m/%Y}"
+                    )
+                    + historical,
+                )
+            )
+        if rules.valid_until and record.date > rules.valid_until:
+            outside.append(
+                source.problem(
+                    ("profile",),
+                    _("{rulebook} was replaced on {day}").format(
+                        rulebook=rules.title, day=f"{rules.valid_until:%d/%m/%Y}"
+                    )
+                    + historical,
+                )
+            )
+    return problems, warnings
+
+
+def _body_texts(record: Record) -> list[tuple[KeyPath, str]]:
+    """The body text a clerk typed, with emphasis allowed: intro, points, closing."""
+    out = [(("intro", i), t) for i, t in enumerate(record.intro or [])]
+    out += [(("closing", i), t) for i, t in enumerate(record.closing or [])]
+
+    def points(items: list[Point], key: KeyPath) -> None:
+        for n, point in enumerate(items):
+            out.extend(((*key, n, "text", i), t) for i, t in enumerate(point.text or []))
+            points(point.points, (*key, n, "points"))
+
+    points(record.conclusions, ("conclusions",))
+    return out
+
+
+def _unpaired(record: Record, source: Source) -> list[Problem]:
+    message = _(
+        "an asterisk without its pair is printed as it is: *nghiêng* and **đậm** need "
+        "both, and \\* prints an asterisk"
+    )
+    return [
+        source.problem(key, message)
+        for key, text in _body_texts(record)
+        if "*" in text and emphasis(text) is None
+    ]
+
+
+def _wording(record: Record, source: Source) -> list[Problem]:
+    """Nơi nhận lines need words: the profile adds the dash and the punctuation."""
+    problems = [
+        source.problem(("recipients", i), _("needs words, not only punctuation"))
+        for i, item in enumerate(record.recipients)
+        if not bare(item)
+    ]
+    if record.rules.regime == "party" and re.search(r":|\bVT\b", record.archive):
+        body = re.sub(r"^Lưu\b|\bVT\b|:", "", bare(record.archive)).strip(" ,")
+        example = body or "Văn phòng Tỉnh ủy"
+        message = _(
+            "the Party storage line has no colon and no VT (format-rules §10); "
+            "write archive: {example} (printed - Lưu {example}.)"
+        )
+        problems.append(source.problem(("archive",), message.format(example=example)))
+    elif not archive_body(record.archive, record.rules).strip(" ,"):
+        example = "Văn phòng Tỉnh ủy" if record.rules.regime == "party" else "VT, TH"
+        message = _("needs who keeps the copy, e.g. {example}").format(example=example)
+        problems.append(source.problem(("archive",), message))
+    return problems
+
+
+def _capitals(record: Record, source: Source) -> list[Problem]:
+    """Text the rulebooks print in capitals, or starting with one, checked where written."""
+    problems = []
+    upper: list[tuple[KeyPath, str]]
+    upper = [(("issuer", "name", i), line) for i, line in enumerate(record.issuer.name)]
+    upper += [(("issuer", "parent", i), line) for i, line in enumerate(record.issuer.parent or [])]
+    if record.signer:
+        upper += [(("signer", "position"), record.signer.position)]
+        if record.signer.on_behalf_of:
+            upper += [(("signer", "on_behalf_of"), record.signer.on_behalf_of)]
+    for key, text in upper:
+        if text != text.upper():
+            problems.append(
+                source.problem(
+                    key, _("written in capitals by the rulebook: {text}").format(text=text.upper())
+                )
+            )
+    first = next((ch for ch in record.subject if ch.isalpha()), "A")
+    if record.rules.regime == "state" and not first.isupper():
+        problems.append(
+            source.problem(("subject",), _("under nd30 the subject starts with a capital"))
+        )
+    if (
+        record.rules.regime == "party"
+        and record.signer
+        and COMMITTEE.search(record.signer.position)
+    ):
+        problems.append(
+            source.problem(
+                ("signer", "position"),
+                _(
+                    "under the Party rules the position does not repeat "
+                    "the body's name (PHÓ BÍ THƯ, not PHÓ BÍ THƯ TỈNH ỦY)"
+                ),
+            )
+        )
+    return problems
+
+
+# kind -> key path -> what it is, beyond the model's required keys
+KIND_NEEDS: dict[str, dict[tuple[str, ...], str]] = {
+    "thong-bao-ket-luan": {
+        ("conclusions",): N_("at least one point"),
+        ("recipients",): N_("recipients"),
+        ("signer",): N_("the signature block"),
+    },
+    "giay-moi": {
+        ("recipients",): N_("recipients"),
+        ("signer",): N_("the signature block"),
+        ("meeting", "date"): N_("the meeting's date"),
+        ("meeting", "start"): N_("its start"),
+        ("meeting", "location"): N_("its place"),
+        ("meeting", "invitees"): N_("who is invited"),
+    },
+    "bien-ban": {
+        ("meeting", "date"): N_("the meeting's date"),
+        ("meeting", "start"): N_("its start"),
+        ("meeting", "end"): N_("its end"),
+        ("meeting", "chair"): N_("who chaired"),
+        ("meeting", "secretary"): N_("who kept the minutes"),
+    },
+}
+
+
+def kind_requirements(source: Source) -> list[Problem]:
+    """Keys a kind of document cannot do without, looked up in the raw tree."""
+    kind = source.data.get("kind")
+    problems = []
+    needs: dict[tuple[str, ...], str] = KIND_NEEDS.get(kind, {}) if isinstance(kind, str) else {}
+    for key, what in needs.items():
+        value: Any = source.data
+        for part in key:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value in (None, "", [], {}):
+            message = _("required key is missing ({what}, for {kind})")
+            problems.append(source.problem(key, message.format(what=_(what), kind=kind)))
+    return problems
