@@ -19,7 +19,6 @@ from lxml import etree
 
 from notice_gen.docx.opc import (
     CONTENT_TYPES,
-    MAX_PACKAGE_BYTES,
     NS,
     PACKAGE_RELS,
     PREFIX_OF,
@@ -29,13 +28,13 @@ from notice_gen.docx.opc import (
     extension,
     line_of,
     namespace,
-    package_too_big,
     parse_xml,
     pretty,
     qn,
     read_package,
     rels_part,
 )
+from notice_gen.docx.package import PackageError, read_docx
 from notice_gen.docx.xsd import resolve_compatibility, schemas
 from notice_gen.i18n import _
 
@@ -101,10 +100,9 @@ MAX_SCHEMA_ERRORS = 50
 def validate_file(path: Path) -> list[Finding]:
     """The findings of the .docx (or .dotx, .docm) at `path`; its size is checked first."""
     try:
-        size = path.stat().st_size
-        if size > MAX_PACKAGE_BYTES:
-            return [Finding("(zip)", 0, package_too_big(size))]
-        data = path.read_bytes()
+        data = read_docx(path)
+    except PackageError as exc:
+        return [Finding("(zip)", 0, str(exc))]
     except OSError as exc:
         message = _("cannot read the file: {error}").format(error=exc.strerror or exc)
         return [Finding("(file)", 0, message)]

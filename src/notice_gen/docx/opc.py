@@ -1,7 +1,8 @@
-"""Bounded reading of an OPC package (the zip in a .docx): parts, content types, relationships.
+"""An OPC package (the zip in a .docx) as the OOXML validator reads it: parts, content
+types, relationships.
 
-Every problem found on the way is a `Finding`, never an exception: members with unsafe
-names, too many members or parts too large are refused before they are read.
+The zip is opened by `package.open_package`, within its limits; a package it refuses is
+one finding. Every other problem found on the way is a `Finding`, never an exception.
 """
 
 from __future__ import annotations
@@ -12,16 +13,12 @@ import urllib.parse
 import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from io import BytesIO
 from typing import Literal
 
 from lxml import etree
 
+from notice_gen.docx.package import PackageError, open_package
 from notice_gen.i18n import _
-
-MAX_MEMBERS = 2_000
-MAX_PART_BYTES = 50 * 1024 * 1024
-MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -163,7 +160,6 @@ class Package:
     overrides: dict[str, str] = field(default_factory=dict)  # lower-case name -> type
     rels: dict[str, dict[str, Relationship]] = field(default_factory=dict)  # '' = package
     trees: dict[str, etree._Element] = field(default_factory=dict)
-    refused: set[str] = field(default_factory=set)  # lower-case names of members not read
 
     def content_type(self, part: str) -> str | None:
         return self.overrides.get(part.lower()) or self.defaults.get(extension(part))
@@ -217,9 +213,6 @@ def resolve(source: str, target: str) -> str:
 
 def read_package(data: bytes, findings: Findings) -> Package | None:
     """The package in `data` with its content types and relationships, or None if unreadable."""
-    if len(data) > MAX_PACKAGE_BYTES:
-        findings.error("(zip)", 0, package_too_big(len(data)))
-        return None
     package = Package()
     if not _read_zip(data, package, findings):
         return None
@@ -228,57 +221,29 @@ def read_package(data: bytes, findings: Findings) -> Package | None:
     return package
 
 
-def package_too_big(size: int) -> str:
-    """Why a package file of `size` bytes is not read."""
-    return _("{size} bytes, over the limit of {limit} bytes; it was not read").format(
-        size=size, limit=MAX_PACKAGE_BYTES
-    )
-
-
-def _too_big(size: int, limit: int) -> str:
-    return _("{size} bytes uncompressed, over the limit of {limit} bytes; it was not read").format(
-        size=size, limit=limit
-    )
-
-
-def _unsafe(name: str) -> bool:
-    segments = name.replace("\\", "/").split("/")
-    return (
-        name.startswith(("/", "\\"))
-        or ".." in segments
-        or re.match(r"^[A-Za-z]:", name) is not None
-    )
-
-
 def _invalid_part_name(name: str) -> bool:
     segments = name.split("/")
-    return "\\" in name or any(s in ("", ".") or s.endswith(".") for s in segments)
+    return any(s in ("", ".") or s.endswith(".") for s in segments)
 
 
 def _read_zip(data: bytes, package: Package, findings: Findings) -> bool:
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        findings.error("(zip)", 0, _("not a readable zip archive: {error}").format(error=exc))
+        zipped = open_package(data)
+    except PackageError as exc:
+        findings.error("(zip)", 0, str(exc))
         return False
-    with archive:
-        infos = [i for i in archive.infolist() if not i.filename.endswith("/")]
-        if len(infos) > MAX_MEMBERS:
+    infos = [i for i in zipped.infolist() if not i.filename.endswith("/")]
+    _check_names(infos, findings)
+    for info in infos:
+        name = info.filename
+        if _invalid_part_name(name):
             findings.error(
-                "(zip)",
+                name,
                 0,
-                _("{count} zip members, over the limit of {limit}; nothing was read").format(
-                    count=len(infos), limit=MAX_MEMBERS
-                ),
+                _("invalid part name: no backslash, empty segment, '.' or segment ending in '.'"),
             )
-            return False
-        total = sum(i.file_size for i in infos)
-        if total > MAX_PACKAGE_BYTES:
-            findings.error("(zip)", 0, _too_big(total, MAX_PACKAGE_BYTES))
-            return False
-        _check_names(infos, findings)
-        for info in infos:
-            _read_member(archive, info, package, findings)
+        package.parts[name] = zipped.read(info)
+        package.names[name.lower()] = name
     return True
 
 
@@ -305,47 +270,6 @@ def _check_names(infos: list[zipfile.ZipInfo], findings: Findings) -> None:
                     names=", ".join(sorted(names))
                 ),
             )
-
-
-def _read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: Package, findings: Findings
-) -> None:
-    name = info.filename
-    refusal = _refusal(info)
-    if refusal:
-        package.refused.add(name.lower())
-        findings.error(name, 0, refusal)
-        return
-    if _invalid_part_name(name):
-        findings.error(
-            name,
-            0,
-            _("invalid part name: no backslash, empty segment, '.' or segment ending in '.'"),
-        )
-    if name in package.parts:
-        return
-    try:
-        # zipfile stops at the declared size checked above, and checks the CRC.
-        package.parts[name] = archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        findings.error(name, 0, _("cannot read zip member: {error}").format(error=exc))
-        return
-    package.names[name.lower()] = name
-
-
-def _refusal(info: zipfile.ZipInfo) -> str:
-    """Why the member `info` is not read, or ''."""
-    if _unsafe(info.filename):
-        return _("member name is absolute or contains '..'; it was not read")
-    if info.file_size > MAX_PART_BYTES:
-        return _too_big(info.file_size, MAX_PART_BYTES)
-    if info.flag_bits & 0x1:
-        return _("zip member is encrypted")
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return _("zip compression method {method}; Word reads only stored and deflated").format(
-            method=info.compress_type
-        )
-    return ""
 
 
 _BAD_CHARS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -381,9 +305,6 @@ def parse_xml(package: Package, part: str, findings: Findings) -> etree._Element
         line = exc.lineno or 0
         if not (line in bad_lines and "char" in exc.msg.lower()):
             findings.error(part, line, _("XML is not well-formed: {error}").format(error=exc.msg))
-        return None
-    if root.getroottree().docinfo.internalDTD is not None:
-        findings.error(part, 1, _("the part has a DOCTYPE; packages must not, Word refuses it"))
         return None
     return root
 
@@ -531,7 +452,7 @@ def _read_relationship(
                 id=rid, target=target
             ),
         )
-    elif path.lower() not in package.names and path.lower() not in package.refused:
+    elif path.lower() not in package.names:
         findings.error(
             part,
             line,

@@ -1,22 +1,25 @@
 """The one bounded way to open a .docx: a zip read with limits, XML parsed without entities.
 
-Every member name, count and uncompressed size is checked against the limits below
-from the zip's directory before anything is decompressed, and a member that
+The file's size is checked before it is read (`read_docx`); every member name, count,
+uncompressed size, encryption and compression method is checked against the limits
+below from the zip's directory before anything is decompressed, and a member that
 decompresses to more than it declares is refused too. XML members carry no DTD (OOXML
-never has one), so no entity is ever expanded or fetched.
+never has one), so no entity is ever expanded or fetched. Templates, documents to
+check, drafts to import and the OOXML validator all open packages here.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from lxml import etree
 
 from ..i18n import _
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the .docx file itself
 MAX_MEMBERS = 1000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # uncompressed, any one member
 MAX_TOTAL_BYTES = 128 * 1024 * 1024  # uncompressed, all members
@@ -50,14 +53,38 @@ def unsafe_name(name: str) -> bool:
     )
 
 
+def megabytes(size: int) -> int:
+    """`size` bytes in whole MB, rounded up: a byte over a limit shows as over it."""
+    return -(-size // 2**20)
+
+
+def read_docx(path: Path) -> bytes:
+    """The bytes of the .docx at `path`, its size checked before it is read.
+
+    Raises `PackageError` for a file over MAX_FILE_BYTES, `OSError` when unreadable."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise PackageError(too_large(size))
+    return path.read_bytes()
+
+
+def too_large(size: int) -> str:
+    """Why a .docx file of `size` bytes is not read."""
+    return _("the file is {size} MB, more than the limit of {limit} MB; it was not read").format(
+        size=megabytes(size), limit=MAX_FILE_BYTES // 2**20
+    )
+
+
 class Package:
     """The members of a .docx, read within the limits; `namelist()`, `read()`, `infolist()`."""
 
     def __init__(self, data: bytes) -> None:
+        if len(data) > MAX_FILE_BYTES:
+            raise PackageError(too_large(len(data)))
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise PackageError(_("not a zip archive ({detail})").format(detail=exc)) from None
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise PackageError(_("not a Word document (.docx)")) from None
         with archive:
             infos = archive.infolist()
             _check_directory(infos)
@@ -113,15 +140,26 @@ def _check_directory(infos: list[zipfile.ZipInfo]) -> None:
             raise PackageError(
                 _("part {name} unpacks to {size} MB, more than the limit of {limit} MB").format(
                     name=info.filename,
-                    size=info.file_size // 2**20,
+                    size=megabytes(info.file_size),
                     limit=MAX_MEMBER_BYTES // 2**20,
                 )
+            )
+        if info.flag_bits & 0x1:
+            raise PackageError(
+                _("part {name} is encrypted; Word documents are not").format(name=info.filename)
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise PackageError(
+                _(
+                    "part {name} is compressed with method {method}; Word reads only stored and "
+                    "deflated parts"
+                ).format(name=info.filename, method=info.compress_type)
             )
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise PackageError(
             _("the parts unpack to {size} MB, more than the limit of {limit} MB").format(
-                size=total // 2**20, limit=MAX_TOTAL_BYTES // 2**20
+                size=megabytes(total), limit=MAX_TOTAL_BYTES // 2**20
             )
         )
 

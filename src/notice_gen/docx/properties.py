@@ -8,12 +8,12 @@ made for, and Word's File > Info shows what it is.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from functools import cache
 from importlib import metadata
 
 from lxml import etree
+
+from .package import PackageError, open_package
 
 CORE = "docProps/core.xml"
 CUSTOM = "docProps/custom.xml"
@@ -104,9 +104,8 @@ def fill(part: str, xml: bytes, values: dict[str, str]) -> bytes:
 def declared_profile(data: bytes) -> str | None:
     """The profile a document says it was made for, or None."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            root = etree.fromstring(package.read(CUSTOM))
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        root = open_package(data).xml(CUSTOM)
+    except (KeyError, PackageError, etree.XMLSyntaxError):
         return None
     for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
         if prop.get("name") == PROFILE:

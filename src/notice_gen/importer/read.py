@@ -3,25 +3,17 @@ table cells flattened row by row, and Word's list numbering resolved to label te
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from ..docx.ns import NS, w
+from ..docx.package import PackageError, open_package, parse_xml, read_docx
 from ..docx.reader import Document
 from ..errors import NoticeGenError
 from ..i18n import _
 from .numbering import Numbering
-
-MAX_FILE = 50 * 2**20  # bytes of the .docx itself
-MAX_MEMBERS = 2000
-MAX_MEMBER = 64 * 2**20  # uncompressed bytes of one part
-MAX_TOTAL = 256 * 2**20  # uncompressed bytes of all parts
-DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 
 
 class DraftError(NoticeGenError):
@@ -62,59 +54,25 @@ class Para:
         return f"{self.where} «{shown}»" if shown else self.where
 
 
-def package(data: bytes, name: str) -> bytes:
-    """`data` once its zip is known to be a bounded, well-named Word package."""
-    if len(data) > MAX_FILE:
-        raise DraftError(_("{name}: larger than {mb} MB").format(name=name, mb=MAX_FILE >> 20))
+def numbering_part(data: bytes, name: str) -> bytes:
+    """The draft's numbering part (b"" when it has none), once `data` is known to be a
+    bounded Word package."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise DraftError(_("{name}: not a Word document (.docx)").format(name=name)) from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise DraftError(
-                _("{name}: more than {count} parts").format(name=name, count=MAX_MEMBERS)
-            )
-        total = 0
-        for member in members:
-            unsafe = member.filename.startswith(("/", "\\")) or re.match(
-                r"^[A-Za-z]:", member.filename
-            )
-            if unsafe or ".." in re.split(r"[/\\]", member.filename):
-                raise DraftError(
-                    _("{name}: part {part!r} points outside the package").format(
-                        name=name, part=member.filename
-                    )
-                )
-            total += member.file_size
-            if member.file_size > MAX_MEMBER or total > MAX_TOTAL:
-                raise DraftError(
-                    _("{name}: part {part!r} unpacks to more than the allowed size").format(
-                        name=name, part=member.filename
-                    )
-                )
-        if "word/document.xml" not in archive.namelist():
-            raise DraftError(_("{name}: not a Word document (.docx)").format(name=name))
-        for member in members:
-            if member.filename.endswith((".xml", ".rels")) and DTD.search(archive.read(member)):
-                raise DraftError(
-                    _("{name}: part {part!r} declares a DTD or entities; refused").format(
-                        name=name, part=member.filename
-                    )
-                )
-        numbering = "word/numbering.xml"
-        return archive.read(numbering) if numbering in archive.namelist() else b""
+        package = open_package(data)
+    except PackageError as exc:
+        raise DraftError(f"{name}: {exc}") from None
+    if "word/document.xml" not in package.members:
+        raise DraftError(_("{name}: not a Word document (.docx)").format(name=name))
+    return package.members.get("word/numbering.xml", b"")
 
 
 def paragraphs(data: bytes, name: str) -> list[Para]:
     """Every paragraph of the draft in reading order; tables row by row, cell by cell."""
-    numbering_xml = package(data, name)
+    numbering_xml = numbering_part(data, name)
     try:
         doc = Document(data)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         numbering = Numbering(
-            etree.fromstring(numbering_xml, parser) if numbering_xml else None,
+            parse_xml(numbering_xml) if numbering_xml else None,
             {sid: style for sid, style in doc.styles.items() if sid},
             doc.default_style,
         )
@@ -193,7 +151,8 @@ def read_draft(path: Path) -> list[Para]:
     if path.suffix.lower() in CONVERTED:
         data = to_docx(path)
     else:
-        if path.stat().st_size > MAX_FILE:
-            raise DraftError(_("{name}: larger than {mb} MB").format(name=path, mb=MAX_FILE >> 20))
-        data = path.read_bytes()
+        try:
+            data = read_docx(path)
+        except PackageError as exc:
+            raise DraftError(f"{path}: {exc}") from None
     return paragraphs(data, str(path))

@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..docx.ooxml import validate_package
+from ..docx.package import PackageError, read_docx
 from ..docx.properties import declared_profile
 from ..docx.reader import Document, layout
 from ..i18n import _
@@ -86,7 +87,9 @@ def package_findings(data: bytes, name: str) -> list[Finding]:
 def check_file(path: Path, profile: str = "auto") -> list[Finding]:
     """All findings for the .docx at `path`."""
     try:
-        data = Path(path).read_bytes()
+        data = read_docx(Path(path))
+    except PackageError as exc:
+        return [Finding(str(path), "FILE", "error", str(exc))]
     except OSError as exc:
         message = _("cannot read ({reason})").format(reason=exc.strerror)
         return [Finding(str(path), "FILE", "error", message)]
