@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from ..errors import TemplateError
@@ -42,8 +43,8 @@ from ..rules.profiles import (
 )
 from . import properties
 from .ns import NS, STORY_TYPES, XML_SPACE, story_parts, w
-from .package import PackageError, open_package, parse_xml
-from .sandbox import Sandbox, SecurityError, seconds, tag_text
+from .package import PackageError, open_package, parse_xml, read_docx
+from .sandbox import Sandbox, seconds, tag_text
 
 EMPHASIS = "urn:notice-gen:emphasis"  # marks the runs `emphasis_markup` opens, until rendered
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
@@ -236,7 +237,7 @@ def _emphasis_runs(root: etree._Element) -> None:
     """Runs opened by `emphasis_markup`: the template run's properties, plus italic or
     bold; the template run keeps the spaces around the emphasis."""
     mark = f"{{{EMPHASIS}}}e"
-    marked = {r: r.get(mark) for r in root.iter(w("r")) if r.get(mark) is not None}
+    marked = {r: style for r in root.iter(w("r")) if (style := r.get(mark)) is not None}
     for run, style in marked.items():
         del run.attrib[mark]
         original = run.getprevious()
@@ -312,7 +313,9 @@ def _prepared(path: Path, profile: Profile) -> Prepared:
     """The template's parts with the profile applied and the tags cleaned, cached on
     disk by the template's bytes, the profile's values and this module's code."""
     try:
-        raw = path.read_bytes()
+        raw = read_docx(path)
+    except PackageError as exc:
+        raise TemplateError(f"{path}: {exc}") from None
     except OSError as exc:
         raise TemplateError(
             _("{path}: cannot read the template ({reason})").format(path=path, reason=exc.strerror)

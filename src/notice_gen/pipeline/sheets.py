@@ -198,7 +198,7 @@ def _cell_value(key: str, value: Any, sheet: Path) -> Any:
     return value
 
 
-def _put(data: dict[str, Any], keys: KeyPath, value: Any) -> None:
+def _put(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
     for key in keys[:-1]:
         data = data.setdefault(key, {})
     data[keys[-1]] = value

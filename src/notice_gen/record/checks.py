@@ -87,7 +87,7 @@ def check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pro
 
 def _body_texts(record: Record) -> list[tuple[KeyPath, str]]:
     """The body text a clerk typed, with emphasis allowed: intro, points, closing."""
-    out = [(("intro", i), t) for i, t in enumerate(record.intro or [])]
+    out: list[tuple[KeyPath, str]] = [(("intro", i), t) for i, t in enumerate(record.intro or [])]
     out += [(("closing", i), t) for i, t in enumerate(record.closing or [])]
 
     def points(items: list[Point], key: KeyPath) -> None:

@@ -35,7 +35,7 @@ def message(error: dict[str, Any], fields: list[str], source: Source | None = No
     kind = error["type"]
     written = source.written.get(error_key(error)) if source else None
     comma = written and written.previous and written.fixed and text_like(error["loc"][-1])
-    if kind == "extra_forbidden" and comma:
+    if kind == "extra_forbidden" and comma and written:
         return _(
             "unknown key: inside {{ }} a comma separates keys; if the comma belongs to "
             "the text, put the value in quotes: {fixed}"

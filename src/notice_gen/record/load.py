@@ -272,7 +272,11 @@ class _Builder:
             return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
         if node.tag == _NULL:
             return None
-        if not node.style and node.end_mark.line > node.start_mark.line:
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and not node.style
+            and node.end_mark.line > node.start_mark.line
+        ):
             self._continuations(node, key)
         return node.value
 

@@ -43,9 +43,11 @@ def _recover(data: dict[str, Any], error: Any, source: Source) -> Problem | None
     written = source.written
     kind, value = error["type"], error.get("input")
     if kind in ("string_type", "value_error") and isinstance(value, dict) and loc in written:
-        line = written[loc]
-        if not line.previous and _put(data, loc, line.text):
-            return source.problem(loc, _("read as the text written: {text}").format(text=line.text))
+        typed = written[loc]
+        if not typed.previous and _put(data, loc, typed.text):
+            return source.problem(
+                loc, _("read as the text written: {text}").format(text=typed.text)
+            )
     if kind != "extra_forbidden" or len(loc) < 2:
         return None
     parent = loc[:-1]

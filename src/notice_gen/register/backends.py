@@ -110,7 +110,7 @@ class PostgresBackend:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
-            cursor = self.connection.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
+            cursor = self.connection.execute(sql.replace("?", "%s"), tuple(params))
             return cursor.fetchall() if cursor.description else []
         except self.errors as exc:
             raise _failure(self.where, exc) from None

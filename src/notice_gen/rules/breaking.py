@@ -17,8 +17,8 @@ import re
 from functools import lru_cache
 from itertools import accumulate
 
+from ..docx.ns import mm
 from .metrics import width
-from .profiles import mm
 
 HEADER_COLUMNS = (mm(70), mm(95))  # built-in header table: issuing body | Quốc hiệu, twips
 FIT = 0.98  # share of a column a computed line may fill (rounding in Word and LibreOffice)

@@ -10,7 +10,7 @@ from 60 mm on it is 5/12 again. `notice-gen check` judges the legal 1/3-1/2 only
 
 from __future__ import annotations
 
-from .profiles import mm
+from ..docx.ns import mm
 
 SHARE = 5 / 12  # of the text line, inside the legal 1/3-1/2
 LEGAL = (1 / 3, 1 / 2)

@@ -133,7 +133,9 @@ def _draft(desk: Desk, name: str, form: FormData) -> forms.Draft:
     return draft
 
 
-def _check(desk: Desk, lang: str, draft: forms.Draft) -> tuple[Any, dict[str, list[str]], list]:
+def _check(
+    desk: Desk, lang: str, draft: forms.Draft
+) -> tuple[Any, dict[str, list[str]], list[Any]]:
     org = _org_of(desk, draft.org)
     data, rows = forms.record_data(draft, org)
     with pipeline.language(lang):

@@ -13,8 +13,8 @@ import subprocess
 import sys
 import time
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+import uno
+from com.sun.star.beans import PropertyValue
 
 
 def prop(name: str, value: object) -> PropertyValue:
@@ -23,7 +23,7 @@ def prop(name: str, value: object) -> PropertyValue:
     return p
 
 
-def connect(soffice: str, profile: str, pipe: str) -> tuple[subprocess.Popen, object]:
+def connect(soffice: str, profile: str, pipe: str) -> tuple[subprocess.Popen[bytes], object]:
     office = subprocess.Popen(
         [soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
          f"-env:UserInstallation={profile}", f"--accept=pipe,name={pipe};urp;"],
