@@ -18,12 +18,17 @@ from playwright.sync_api import expect, sync_playwright
 from desk_helpers import docx_text
 from notice_gen.web.desk import translator
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+SHOTS = os.environ.get("NOTICE_GEN_SCREENSHOTS")  # `docs` refreshes the README's pictures
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 vi = translator("vi")
 POINT_2 = "Sở Nội vụ tổng hợp kết quả, báo cáo trước ngày 28/02/2026."
+
+
+def shot(tmp_path: Path, name: str) -> Path:
+    """Where a screenshot goes: the test's folder, or the folder NOTICE_GEN_SCREENSHOTS names."""
+    return Path(SHOTS) / name if SHOTS else tmp_path / name
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +92,7 @@ def test_a_clerk_writes_previews_issues_and_downloads(server, browser, tmp_path)
     page.get_by_label(vi("On behalf of") + " 1").fill("CHÁNH VĂN PHÒNG")
     page.get_by_label(vi("Position") + " 1").fill("PHÓ CHÁNH VĂN PHÒNG")
     page.get_by_label(vi("Name") + " 1").fill("Nguyễn Thị Hoa")
-    page.screenshot(path=DOCS / "desk-organisation.png")
+    page.screenshot(path=shot(tmp_path, "desk-organisation.png"))
     page.get_by_role("button", name=vi("Save the organisation")).click()
     expect(page).to_have_url(re.compile(r"/org\?org=vp"))
 
@@ -117,7 +122,7 @@ def test_a_clerk_writes_previews_issues_and_downloads(server, browser, tmp_path)
     with page.expect_response(lambda r: r.url.endswith("/check")):
         pass  # the preview of the last edit
     expect(page.locator("#preview img.page").first).to_be_visible()
-    page.screenshot(path=DOCS / "desk-document.png")
+    page.screenshot(path=shot(tmp_path, "desk-document.png"))
 
     issue(page)
     expect(page.locator("#issued")).to_contain_text("01/TB-VP")
@@ -145,7 +150,7 @@ def test_a_clerk_writes_previews_issues_and_downloads(server, browser, tmp_path)
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("01/TB-VP")
     expect(rows.nth(1)).to_contain_text("Kết luận về công tác chuyển đổi số")
-    page.screenshot(path=DOCS / "desk-register.png")
+    page.screenshot(path=shot(tmp_path, "desk-register.png"))
 
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Register of outgoing documents")
