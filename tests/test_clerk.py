@@ -85,7 +85,9 @@ def test_a_notice_typed_from_the_ben_tre_report_renders_as_typed(tmp_path):
     assert (
         f"{record}:22: conclusions[2].points[0]: this line looks like a list item but is read "
         "as part of the text above (- Các cấp, các ngành phải hiểu được thi đua "
-        '"Đồng khởi mới" để có giải pháp triển khai.): check its indentation'
+        '"Đồng khởi mới" để có giải pháp triển khai.): to make it a point of its own, '
+        "put its '-' under the '-' of the point above; to make it a sub-point, write it "
+        "under 'points:'"
     ) in warnings
 
 

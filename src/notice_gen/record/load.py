@@ -340,7 +340,8 @@ class _Builder:
             if re.match(r"\s*[-–+•]\s", line):
                 message = _(
                     "this line looks like a list item but is read as part of the text above "
-                    "({text}): check its indentation"
+                    "({text}): to make it a point of its own, put its '-' under the '-' of "
+                    "the point above; to make it a sub-point, write it under 'points:'"
                 ).format(text=line.strip())
                 self.warnings.append(Problem(self.path, number + 1, key_name(key), message))
 

@@ -27,6 +27,7 @@ from ..i18n import N_, _
 from ..rules.profiles import KINDS, PROFILES, Profile
 from ..rules.wording import COMMITTEE, archive_body, authority_marker, bare
 from .load import KeyPath, Source, key_name
+from .recover import own_labels, put_at, recover, split_authority, text_like, value_at
 from .text import emphasis, hygiene
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
@@ -227,7 +228,7 @@ _MESSAGES = {
 def _message(error: dict[str, Any], fields: list[str], source: Source | None = None) -> str:
     kind = error["type"]
     written = source.written.get(_loc(error)) if source else None
-    comma = written and written.previous and written.fixed and _text_like(error["loc"][-1])
+    comma = written and written.previous and written.fixed and text_like(error["loc"][-1])
     if kind == "extra_forbidden" and comma:
         return _(
             "unknown key: inside {{ }} a comma separates keys; if the comma belongs to "
@@ -238,6 +239,13 @@ def _message(error: dict[str, Any], fields: list[str], source: Source | None = N
         if close:
             return _("unknown key; did you mean {key!r}?").format(key=close[0])
         return _("unknown key")
+    items = error.get("input")
+    if kind == "string_type" and isinstance(items, list) and all(isinstance(i, str) for i in items):
+        fixed = '{key}: "{text}"'.format(key=error["loc"][-1], text=", ".join(items))
+        return _(
+            "expected one text, not a list: inside [ ] a comma separates items; "
+            "if the commas belong to the text, put it in quotes: {fixed}"
+        ).format(fixed=fixed)
     if kind == "literal_error":
         return _("expected one of {values}").format(values=error["ctx"]["expected"])
     if kind == "value_error":
@@ -289,7 +297,8 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     """
     source, cleaned = hygiene(source)
     data = copy.deepcopy(source.data)
-    warnings = [*source.warnings, *cleaned, *_own_labels(data, source)]
+    warnings = [*source.warnings, *cleaned, *own_labels(data, source)]
+    warnings += split_authority(data, source)
     problems = _kind_requirements(source)
     record, errors, recovered = _model(data, source)
     warnings += recovered
@@ -326,74 +335,11 @@ def _model(data: dict[str, Any], source: Source) -> tuple[Record | None, list[An
             return Record.model_validate(data), [], recovered
         except ValidationError as exc:
             errors = exc.errors()
-        notes = [note for error in errors if (note := _recover(data, error, source))]
+        notes = [note for error in errors for note in recover(data, error, _loc(error), source)]
         if not notes:
             return None, errors, recovered
         recovered += notes
     return None, errors, recovered
-
-
-_TEXT_ITEMS = ("conclusions", "points")  # lists whose items may be plain text
-
-
-def _recover(data: dict[str, Any], error: Any, source: Source) -> Problem | None:
-    """Take back text the clerk wrote that YAML read as keys; the warning says so."""
-    loc = _loc(error)
-    written = source.written
-    kind, value = error["type"], error.get("input")
-    if kind in ("string_type", "value_error") and isinstance(value, dict) and loc in written:
-        line = written[loc]
-        if not line.previous and _put(data, loc, line.text):
-            return source.problem(loc, _("read as the text written: {text}").format(text=line.text))
-    if kind != "extra_forbidden" or len(loc) < 2:
-        return None
-    parent = loc[:-1]
-    line = written.get(loc)
-    if line and line.previous and line.bare and _text_like(loc[-1]):
-        mapping = _at(data, parent)
-        if isinstance(mapping, dict) and loc[-1] in mapping:
-            del mapping[loc[-1]]
-            current = mapping.get(line.previous)
-            if not isinstance(current, str) or len(current) < len(line.text):
-                mapping[line.previous] = line.text
-            message = _(
-                "read as {key}: {text} (inside {{ }} a comma separates keys; "
-                "to say so, put the value in quotes: {fixed})"
-            )
-            key = (*parent, line.previous)
-            return source.problem(
-                key, message.format(key=line.previous, text=line.text, fixed=line.fixed)
-            )
-    item = written.get(parent)
-    is_item = len(parent) >= 2 and isinstance(parent[-1], int) and parent[-2] in _TEXT_ITEMS
-    as_text = is_item or parent[-1] in ("chair", "secretary")
-    if item and not item.previous and as_text and _put(data, parent, item.text):
-        text = item.text
-        return source.problem(parent, _("read as the text written: {text}").format(text=text))
-    return None
-
-
-def _text_like(key: Any) -> bool:
-    """A key that reads as words of a text, not as a mistyped key (`nam`, `positon`)."""
-    return isinstance(key, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key)
-
-
-def _at(data: Any, loc: KeyPath) -> Any:
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _put(data: Any, loc: KeyPath, value: Any) -> bool:
-    container = _at(data, loc[:-1])
-    try:
-        container[loc[-1]] = value
-    except (KeyError, IndexError, TypeError):
-        return False
-    return True
 
 
 _PLACEHOLDERS: dict[str, Any] = {
@@ -413,53 +359,16 @@ def _partial(data: dict[str, Any], errors: list[Any]) -> Record | None:
             if not loc or loc[0] in ("kind", "profile"):
                 return None
             if error["type"] == "missing":
-                _put(data, loc, _PLACEHOLDERS.get(str(loc[-1]), "X"))
-            elif isinstance(_at(data, loc[:-1]), list):
-                _put(data, loc, "X")
-            elif isinstance(container := _at(data, loc[:-1]), dict):
+                put_at(data, loc, _PLACEHOLDERS.get(str(loc[-1]), "X"))
+            elif isinstance(value_at(data, loc[:-1]), list):
+                put_at(data, loc, "X")
+            elif isinstance(container := value_at(data, loc[:-1]), dict):
                 container.pop(loc[-1], None)
         try:
             return Record.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors()
     return None
-
-
-_OWN_LABEL = re.compile(
-    r"^(\d+(?:\.\d+)*[.)-]|\d+\.\d+(?:\.\d+)*|[a-zđ][.)]|[IVXLC]+[.)]|[-–+•])\s+(?=\S)"
-)
-
-
-def _own_labels(data: dict[str, Any], source: Source) -> list[Problem]:
-    """Points typed with their own label (`1. Đánh giá cao …`): the typed label is the
-    point's label, so it is not printed twice."""
-    warnings: list[Problem] = []
-
-    def walk(points: Any, key: KeyPath) -> None:
-        if not isinstance(points, list):
-            return
-        for i, point in enumerate(points):
-            where = (*key, i)
-            if isinstance(point, str):
-                point = points[i] = {"text": point}
-            elif not isinstance(point, dict):
-                continue
-            walk(point.get("points"), (*where, "points"))
-            text = point.get("text")
-            first = text[0] if isinstance(text, list) and text else text
-            if "label" in point or not isinstance(first, str):
-                continue
-            found = _OWN_LABEL.match(first.strip())
-            if found is None:
-                continue
-            rest = first.strip()[found.end() :]
-            point["label"] = found.group(1)
-            point["text"] = [rest, *text[1:]] if isinstance(text, list) else rest
-            message = _("the point starts with its own label {label}: it is taken as the label")
-            warnings.append(source.problem(where, message.format(label=found.group(1))))
-
-    walk(data.get("conclusions"), ("conclusions",))
-    return warnings
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -1,0 +1,109 @@
+"""Records typed by a clerk from the real reports of shared/examples (copied into
+tests/records/trial/), with the traps clerks fall into: each renders right, and each
+trap is told with its file, line and key."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import RECORDS
+from helpers import body_paragraphs
+from notice_gen import RecordError, read_record, render_file
+
+TRIAL = RECORDS / "trial"
+
+
+def rendered(tmp_path: Path, record: Path) -> tuple[list[str], list[str], Document]:
+    out, warnings = render_file(record, tmp_path / "out")
+    document = Document(str(out))
+    return [p.text for p in body_paragraphs(document)], [str(w) for w in warnings], document
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "thong-bao.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    with pytest.raises(RecordError) as exc:
+        read_record(path)
+    return [str(p) for p in exc.value.problems]
+
+
+def test_a_typed_label_on_a_line_with_a_colon_is_not_doubled(tmp_path):
+    body, warnings, _ = rendered(tmp_path, TRIAL / "ben-tre.yaml")
+    assert body[2] == (
+        '2. Về chủ trương "nắm": đây là chủ trương đúng, cần tiếp tục triển khai, phát huy '
+        "những mặt đạt được, rút kinh nghiệm những hạn chế, đưa chủ trương đi vào chiều sâu, "
+        "có hiệu quả hơn."
+    )
+    assert body[4].startswith("4. Về Chỉ thị số 01-CT/TU: năm 2021 tập trung")
+    assert not [line for line in body if line.startswith(("2. 2.", "4. 4."))]
+    record = TRIAL / "ben-tre.yaml"
+    assert f"{record}:28: conclusions[1]: the point starts with its own label 2.: " \
+        "it is taken as the label" in warnings  # fmt: skip
+
+
+def test_a_point_ending_with_a_colon_over_indented_sub_points(tmp_path):
+    body, warnings, _ = rendered(tmp_path, TRIAL / "ha-tinh.yaml")
+    start = body.index("3. Các địa phương, đơn vị:")
+    assert body[start + 1].startswith("a) Quyết tâm cao, tăng tốc")
+    assert body[start + 2].startswith("b) Tiếp tục thực hiện phong trào")
+    assert body[start + 3].startswith("c) Thực hiện Nghị quyết 42/NQ-CP")
+    assert body[start + 4].startswith("4. Về đại hội Đảng cơ sở: tổ chức")
+    record = TRIAL / "ha-tinh.yaml"
+    assert f"{record}:27: conclusions[2]: read as a point with its sub-points: " \
+        "Các địa phương, đơn vị:" in warnings  # fmt: skip
+    assert (
+        f"{record}:26: conclusions[1]: this line looks like a list item but is read as part "
+        "of the text above (- Rà soát, điều chỉnh lại các kế hoạch phù hợp, không thay đổi "
+        "mốc thời gian.): to make it a point of its own, put its '-' under the '-' of the "
+        "point above; to make it a sub-point, write it under 'points:'"
+    ) in warnings
+
+
+def test_authority_typed_with_its_body_on_one_line(tmp_path):
+    _, warnings, document = rendered(tmp_path, TRIAL / "cum-7-tinh.yaml")
+    signature = [p.text for p in document.tables[-1].cell(0, 1).paragraphs if p.text]
+    assert signature == ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Nguyễn Văn Hùng"]
+    record = TRIAL / "cum-7-tinh.yaml"
+    assert f"{record}:32: signer.authority: read as authority: KT. and on_behalf_of: " \
+        "TRƯỞNG BAN" in warnings  # fmt: skip
+
+
+def test_a_value_with_two_commas_inside_braces_is_told_once_with_the_right_fix(tmp_path):
+    _, warnings, _ = rendered(tmp_path, TRIAL / "cum-7-tinh.yaml")
+    chair = [w for w in warnings if "meeting.chair" in w]
+    assert chair == [
+        f"{TRIAL / 'cum-7-tinh.yaml'}:15: meeting.chair.position: read as position: "
+        "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch Thường trực UBND tỉnh Bắc Giang, "
+        "Cụm trưởng (inside { } a comma separates keys; to say so, put the value in quotes: "
+        'chair: {name: Bùi Văn Hạnh, position: "Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch '
+        'Thường trực UBND tỉnh Bắc Giang, Cụm trưởng"})'
+    ]
+
+
+def test_a_list_where_one_text_is_expected_shows_the_text_in_quotes(tmp_path):
+    found = problems(
+        tmp_path,
+        """\
+        kind: thong-bao-ket-luan
+        profile: nd30
+        issuer: {name: VĂN PHÒNG, code: VP}
+        place: Lâm Đồng
+        date: 09/03/2026
+        subject: Kết luận của Chánh Văn phòng
+        meeting:
+          with: [Thường trực Huyện ủy, UBND huyện]
+        conclusions: [Giao Sở Tài chính chủ trì.]
+        recipients: [Các sở]
+        archive: VT
+        signer: {position: CHÁNH VĂN PHÒNG, name: Nguyễn Văn A}
+        """,
+    )
+    assert found == [
+        f"{tmp_path / 'thong-bao.yaml'}:8: meeting.with: expected one text, not a list: "
+        "inside [ ] a comma separates items; if the commas belong to the text, put it in "
+        'quotes: with: "Thường trực Huyện ủy, UBND huyện"'
+    ]
