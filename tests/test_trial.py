@@ -107,3 +107,92 @@ def test_a_list_where_one_text_is_expected_shows_the_text_in_quotes(tmp_path):
         "inside [ ] a comma separates items; if the commas belong to the text, put it in "
         'quotes: with: "Thường trực Huyện ủy, UBND huyện"'
     ]
+
+
+def test_the_storage_line_typed_as_the_last_recipient_is_the_archive(tmp_path):
+    _, warnings, document = rendered(tmp_path, TRIAL / "cum-6-binh-thuan.yaml")
+    recipients = [p.text for p in document.tables[-1].cell(0, 0).paragraphs if p.text]
+    assert recipients[-2:] == [
+        "- Ban Thường vụ các huyện ủy, thị ủy: Hàm Thuận Nam, Hàm Thuận Bắc, Bắc Bình, La Gi,",
+        "- Lưu Ban Tuyên giáo Tỉnh ủy.",
+    ]
+    assert f"{TRIAL / 'cum-6-binh-thuan.yaml'}:30: recipients[2]: the last recipient is the " \
+        "storage line: read as archive: Ban Tuyên giáo Tỉnh ủy" in warnings  # fmt: skip
+
+
+def test_a_party_storage_line_with_vt_in_the_recipients_is_refused_at_its_line(tmp_path):
+    text = (TRIAL / "cum-6-binh-thuan.yaml").read_text("utf-8")
+    found = problems(tmp_path, text.replace("  - Lưu Ban Tuyên giáo Tỉnh ủy.", "  - Lưu: VT"))
+    assert found == [
+        f"{tmp_path / 'thong-bao.yaml'}:30: archive: the Party storage line has no colon and no "
+        "VT (format-rules §10); write archive: Văn phòng Tỉnh ủy (printed - Lưu Văn phòng Tỉnh ủy.)"
+    ]
+
+
+def test_a_point_whose_text_goes_on_below_its_colon(tmp_path):
+    body, _, _ = rendered(tmp_path, TRIAL / "cum-6-binh-thuan.yaml")
+    assert body[2] == (
+        "2. Đề nghị các đơn vị: tiếp tục quán triệt sâu kỹ Chỉ thị 34-CT/TU của Ban Thường vụ "
+        "Tỉnh ủy để nâng cao nhận thức của các cấp ủy."
+    )
+    signature = [p.text for p in document_signature(tmp_path)]
+    assert signature == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Phạm Ngọc Long"]
+
+
+def document_signature(tmp_path: Path) -> list:
+    _, _, document = rendered(tmp_path / "again", TRIAL / "cum-6-binh-thuan.yaml")
+    return [p for p in document.tables[-1].cell(0, 1).paragraphs if p.text]
+
+
+def test_italic_titles_and_typed_sub_labels_of_the_2014_notice(tmp_path):
+    body, _, document = rendered(tmp_path, TRIAL / "tuy-phong-2014.yaml")
+    point = next(p for p in body_paragraphs(document) if p.text.startswith("2.1- Tập trung"))
+    italic = [r.text for r in point.runs if r.italic]
+    assert italic == [
+        "Nâng cao chất lượng sinh hoạt chi bộ",
+        "Một số vấn đề cấp bách về xây dựng Đảng hiện nay",
+    ]
+    assert "“Nâng cao chất lượng sinh hoạt chi bộ”" in point.text and "*" not in point.text
+    labels = [line[:5] for line in body if line[:1] == "2"]
+    assert labels == ["2. Th", "2.1- ", "2.2- ", "2.3- ", "2.4- "]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        (
+            "meeting:\n  date: 28/4/2020\n\tstart: 14h00\n",
+            ":4: meeting.start: not valid YAML: a tab character; YAML indents with spaces only",
+        ),
+        (
+            'conclusions:\n  - Một.\n  - "Hai "Ba" bốn"\n',
+            ":4: conclusions[1]: not valid YAML: a quote inside quotes ends the text early; "
+            "put the text in the other kind of quotes, or use “ ”",
+        ),
+        (
+            "signer:\n  authority: K/T\n  position: PHÓ TRƯỞNG BAN\n   name: Phạm Ngọc Long\n",
+            ":5: signer.name: not valid YAML: the indentation does not match the lines above; "
+            "line up keys of the same level",
+        ),
+    ],
+)
+def test_a_syntax_error_names_the_whole_key_path(tmp_path, text, first):
+    path = tmp_path / "thong-bao.yaml"
+    path.write_text("kind: thong-bao-ket-luan\n" + text, encoding="utf-8")
+    message = problems(tmp_path, path.read_text("utf-8"))[0].split("\n")
+    assert message[0] == f"{path}{first}"
+    if "name:" in text:
+        assert message[-1] == "      name: Phạm Ngọc Long"  # lined up with position:
+
+
+def test_a_long_line_is_shown_around_the_caret(tmp_path):
+    record = (TRIAL / "tuy-phong-2014.yaml").read_text("utf-8")
+    record = record.replace('intro: "Ngày', "intro: Ngày").replace('kết luận:"\n', "kết luận:\n")
+    message = problems(tmp_path, record)[0].split("\n")
+    assert message[0] == (
+        f"{tmp_path / 'thong-bao.yaml'}:13: intro: not valid YAML: a ':' ending the line of "
+        "a value is read as a new key; put the value in quotes"
+    )
+    shown, caret = message[1], message[2]
+    assert shown.startswith("    …") and shown.endswith("đồng chí Phó Bí thư Tỉnh ủy đã kết luận:")
+    assert len(shown) <= 106 and caret == " " * (len(shown) - 1) + "^"

@@ -311,9 +311,7 @@ class _Builder:
             return
         if value_node.tag == _NULL:
             text = self.text[key_node.start_mark.index : key_node.end_mark.index] + ":"
-        elif value_node.start_mark.line != key_node.start_mark.line:
-            return
-        else:
+        else:  # the value may go on below its key: `- Đề nghị các đơn vị:` ⏎ `    tiếp tục …`
             text = self.text[key_node.start_mark.index : value_node.end_mark.index]
         text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
         self.written[key] = Written(text, key_node.start_mark.line + 1)

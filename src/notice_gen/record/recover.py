@@ -1,7 +1,7 @@
 """Text the clerk wrote that YAML or the clerk's habits turned into something else,
 taken back as written, each with a warning: a line split at `: `, a value split at
 a comma inside `{ }`, a point typed with its own label, a marker typed with the body
-it signs for."""
+it signs for, the `Lưu` line typed as the last recipient."""
 
 from __future__ import annotations
 
@@ -188,3 +188,24 @@ def split_authority(data: dict[str, Any], source: Source) -> list[Problem]:
             where = ("signer", "authority")
             return [source.problem(where, message.format(marker=found[1], rest=found[2]))]
     return []
+
+
+_ARCHIVE_LINE = re.compile(r"-?\s*Lưu\b\s*:?\s*(\S.*?)\s*[.;,]?\s*$")
+
+
+def archive_from_recipients(data: dict[str, Any], source: Source) -> list[Problem]:
+    """`- Lưu: VT, TH.` typed as the last recipient, as it is printed: it is the archive."""
+    recipients = data.get("recipients")
+    if "archive" in data or not isinstance(recipients, list) or not recipients:
+        return []
+    last = recipients[-1]
+    if isinstance(last, dict) and (line := source.written.get(("recipients", len(recipients) - 1))):
+        last = line.text  # `- Lưu: VT` is a mapping to YAML
+    found = _ARCHIVE_LINE.fullmatch(last) if isinstance(last, str) else None
+    if found is None:
+        return []
+    data["archive"] = found[1]
+    del recipients[-1]
+    where = ("recipients", len(recipients))
+    message = _("the last recipient is the storage line: read as archive: {archive}")
+    return [source.problem(where, message.format(archive=found[1]))]

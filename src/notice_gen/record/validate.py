@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,7 +28,15 @@ from ..i18n import N_, _
 from ..rules.profiles import KINDS, PROFILES, Profile
 from ..rules.wording import COMMITTEE, archive_body, authority_marker, bare
 from .load import KeyPath, Source, key_name
-from .recover import own_labels, put_at, recover, split_authority, text_like, value_at
+from .recover import (
+    archive_from_recipients,
+    own_labels,
+    put_at,
+    recover,
+    split_authority,
+    text_like,
+    value_at,
+)
 from .text import emphasis, hygiene
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
@@ -238,6 +247,11 @@ def _message(error: dict[str, Any], fields: list[str], source: Source | None = N
         close = difflib.get_close_matches(str(error["loc"][-1]), fields, n=1)
         if close:
             return _("unknown key; did you mean {key!r}?").format(key=close[0])
+        if text_like(error["loc"][-1]):
+            return _(
+                "unknown key: text with ': ' inside or ':' at its end is read as a key; "
+                "if it is text, put the whole line in quotes"
+            )
         return _("unknown key")
     items = error.get("input")
     if kind == "string_type" and isinstance(items, list) and all(isinstance(i, str) for i in items):
@@ -299,6 +313,10 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     data = copy.deepcopy(source.data)
     warnings = [*source.warnings, *cleaned, *own_labels(data, source)]
     warnings += split_authority(data, source)
+    if moved := archive_from_recipients(data, source):
+        if at := source.positions.get(("recipients", len(data["recipients"]))):
+            source = replace(source, positions={**source.positions, ("archive",): at})
+        warnings += moved
     problems = _kind_requirements(source)
     record, errors, recovered = _model(data, source)
     warnings += recovered
