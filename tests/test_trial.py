@@ -196,3 +196,36 @@ def test_a_long_line_is_shown_around_the_caret(tmp_path):
     shown, caret = message[1], message[2]
     assert shown.startswith("    …") and shown.endswith("đồng chí Phó Bí thư Tỉnh ủy đã kết luận:")
     assert len(shown) <= 106 and caret == " " * (len(shown) - 1) + "^"
+
+
+def test_an_invitation_with_its_notes_written_as_one_text(tmp_path):
+    body, _, _ = rendered(tmp_path, TRIAL / "giay-moi-ben-tre.yaml")
+    assert body[-1] == (
+        "Đề nghị các đồng chí sắp xếp thời gian đến dự đúng giờ. Liên hệ: đồng chí Lan, "
+        "Văn phòng Tỉnh ủy, điện thoại 0275.3822.xxx"
+    )
+    assert "Thời gian: 13 giờ 30, thứ Tư, ngày 17/02/2021." in body
+
+
+def test_a_missing_storage_line_shows_the_profile_s_form(tmp_path):
+    text = (TRIAL / "bien-ban-ben-tre.yaml").read_text("utf-8")
+    found = problems(tmp_path, text.replace("archive: Văn phòng Tỉnh ủy\n", ""))
+    assert found == [
+        f"{tmp_path / 'thong-bao.yaml'}: archive: required key is missing: the storage line, "
+        "such as archive: Văn phòng Tỉnh ủy"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "profile", "first"),
+    [
+        ("giay-moi", "nd30", "# Giấy mời của cơ quan nhà nước (Nghị định 30/2020/NĐ-CP)."),
+        ("bien-ban", "party-hd36", "# Biên bản của cơ quan Đảng (Hướng dẫn 05-HD/VPTW năm 2026;"),
+    ],
+)
+def test_the_starter_says_which_document_it_starts(kind, profile, first):
+    from notice_gen.record.starters import starter_text
+
+    text = starter_text(kind, profile)
+    assert text.split("\n")[0].startswith(first)
+    assert f"kind: {kind}".ljust(32) + "# loại văn bản" in text
