@@ -85,7 +85,9 @@ def test_a_notice_typed_from_the_ben_tre_report_renders_as_typed(tmp_path):
     assert (
         f"{record}:22: conclusions[2].points[0]: this line looks like a list item but is read "
         "as part of the text above (- Các cấp, các ngành phải hiểu được thi đua "
-        '"Đồng khởi mới" để có giải pháp triển khai.): check its indentation'
+        '"Đồng khởi mới" để có giải pháp triển khai.): to make it a point of its own, '
+        "put its '-' under the '-' of the point above; to make it a sub-point, write it "
+        "under 'points:'"
     ) in warnings
 
 
@@ -209,7 +211,7 @@ SYNTAX = [
     (
         "recipients:\n\t- Các sở\n",
         2,
-        "not valid YAML: a tab character; YAML indents with spaces only",
+        "recipients[0]: not valid YAML: a tab character; YAML indents with spaces only",
         ["    →- Các sở", "    ^", "  write it so:", "      - Các sở"],
     ),
     (
@@ -224,13 +226,14 @@ SYNTAX = [
         "conclusions:\n  - text: Thời gian tới, đề nghị quan tâm một số vấn đề sau:\n"
         "    points: [Một]\n",
         2,
-        "text: not valid YAML: ': ' inside a value is read as a new key; put the value in quotes",
+        "conclusions[0].text: not valid YAML: a ':' ending the line of a value is read as a new "
+        "key; put the value in quotes",
         ["  write it so:", '      - text: "Thời gian tới, đề nghị quan tâm một số vấn đề sau:"'],
     ),
     (
         "signer:\n  name: Nguyễn Văn A\n   position: CHÁNH VĂN PHÒNG\n",
         3,
-        "position: not valid YAML: the indentation does not match the lines above; line up "
+        "signer.position: not valid YAML: the indentation does not match the lines above; line up "
         "keys of the same level",
         ["       position: CHÁNH VĂN PHÒNG", "       ^", "  write it so:",
          "      position: CHÁNH VĂN PHÒNG"],
@@ -258,8 +261,8 @@ def test_yaml_syntax_errors_in_vietnamese(tmp_path):
     result = cli("validate", str(path), lang="vi_VN.UTF-8")
     assert result.returncode == 2
     assert (
-        f"lỗi: {path}:3: YAML không hợp lệ: có ký tự tab; YAML chỉ thụt lề bằng dấu cách"
-        in result.stderr
+        f"lỗi: {path}:3: recipients[0]: YAML không hợp lệ: có ký tự tab; "
+        "YAML chỉ thụt lề bằng dấu cách" in result.stderr
     )
     assert "lỗi:   hãy viết thành:" in result.stderr
     chair = write(

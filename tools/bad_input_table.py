@@ -118,6 +118,38 @@ CASES = [  # (what the clerk did, change to the sample: old -> new, or a whole t
         "thong-bao-ket-luan-tuy-phong-2014.yaml",
     ),
     ("not a record at all (a list)", "- một\n- hai\n"),
+    (
+        "a typed label on a point that holds ': '",
+        (
+            "      - Sở Xây dựng tổng hợp, báo cáo",
+            "      - b) Sở Xây dựng: tổng hợp, báo cáo",
+        ),
+    ),
+    (
+        "a point ending with ':' over indented sub-points",
+        (
+            '  - heading: "Về nhiệm vụ thời gian tới:"\n    points:',
+            "  - Về nhiệm vụ thời gian tới:",
+        ),
+    ),
+    (
+        "a point ending with ':' and its text on the next line",
+        ('  - heading: "Về kết quả thực hiện:"\n    text: >-', "  - Về kết quả thực hiện:"),
+    ),
+    (
+        "the marker and the body on one line",
+        ("authority: KT.\n  on_behalf_of: CHÁNH VĂN PHÒNG", "authority: KT. CHÁNH VĂN PHÒNG"),
+    ),
+    ("the storage line typed as the last recipient", ("archive: VT, KT", "  - Lưu: VT, KT.")),
+    ("the storage line left out", ("archive: VT, KT\n", "")),
+    (
+        "a list where one text is expected, from a comma in [ ]",
+        ("location:", "with: [A, B]\n  location:"),
+    ),
+    (
+        "a ':' ending a long value",
+        ("place: Lâm Đồng", "place: Lâm Đồng" + ", tỉnh Lâm Đồng" * 8 + " kết luận:"),
+    ),
 ]
 
 

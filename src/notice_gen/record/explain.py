@@ -44,7 +44,24 @@ def message(error: dict[str, Any], fields: list[str], source: Source | None = No
         close = difflib.get_close_matches(str(error["loc"][-1]), fields, n=1)
         if close:
             return _("unknown key; did you mean {key!r}?").format(key=close[0])
+        if text_like(error["loc"][-1]):
+            return _(
+                "unknown key: text with ': ' inside or ':' at its end is read as a key; "
+                "if it is text, put the whole line in quotes"
+            )
         return _("unknown key")
+    items = error.get("input")
+    if kind == "string_type" and isinstance(items, list) and all(isinstance(i, str) for i in items):
+        fixed = '{key}: "{text}"'.format(key=error["loc"][-1], text=", ".join(items))
+        return _(
+            "expected one text, not a list: inside [ ] a comma separates items; "
+            "if the commas belong to the text, put it in quotes: {fixed}"
+        ).format(fixed=fixed)
+    if kind == "missing" and error_key(error) == ("archive",):
+        party = source is not None and str(source.data.get("profile", "")).startswith("party")
+        return _("required key is missing: the storage line, such as {example}").format(
+            example="archive: Văn phòng Tỉnh ủy" if party else "archive: VT, TH"
+        )
     if kind == "literal_error":
         return _("expected one of {values}").format(values=error["ctx"]["expected"])
     if kind == "value_error":

@@ -315,9 +315,7 @@ class _Builder:
             return
         if value_node.tag == _NULL:
             text = self.text[key_node.start_mark.index : key_node.end_mark.index] + ":"
-        elif value_node.start_mark.line != key_node.start_mark.line:
-            return
-        else:
+        else:  # the value may go on below its key: `- Đề nghị các đơn vị:` ⏎ `    tiếp tục …`
             text = self.text[key_node.start_mark.index : value_node.end_mark.index]
         text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
         self.written[key] = Written(text, key_node.start_mark.line + 1)
@@ -344,7 +342,8 @@ class _Builder:
             if re.match(r"\s*[-–+•]\s", line):
                 message = _(
                     "this line looks like a list item but is read as part of the text above "
-                    "({text}): check its indentation"
+                    "({text}): to make it a point of its own, put its '-' under the '-' of "
+                    "the point above; to make it a sub-point, write it under 'points:'"
                 ).format(text=line.strip())
                 self.warnings.append(Problem(self.path, number + 1, key_name(key), message))
 

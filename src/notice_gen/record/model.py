@@ -104,6 +104,8 @@ Day = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[str, AfterValidator(clean)]
 Line = Annotated[Text, AfterValidator(_one_line)]
 Paragraphs = Annotated[list[Text], BeforeValidator(_paragraphs), Field(min_length=1)]
+Items = Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+"""A list of entries; one entry may be written as plain text."""
 Lines = Annotated[list[Line], BeforeValidator(_lines), Field(min_length=1)]
 Code = Annotated[str, Field(pattern=r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ][A-ZĐa-z0-9]*)*$")]
 Clock = Annotated[str, BeforeValidator(_clock)]
@@ -139,15 +141,15 @@ class Meeting(_Model):
     location: Line | None = None
     chair: Annotated[Person, BeforeValidator(_as_mapping("name"))] | None = None
     with_: Line | None = Field(None, alias="with")
-    attendees: list[Text] = []
+    attendees: Items = []
     secretary: Annotated[Person, BeforeValidator(_as_mapping("name"))] | None = None
     agenda: Paragraphs | None = None
-    reports: list[Text] = []
+    reports: Items = []
     speeches: list[Speech] = []
     name: Line | None = None  # the meeting's name: "Tới dự …" in an invitation
-    invitees: list[Text] = []  # who a Giấy mời invites
+    invitees: Items = []  # who a Giấy mời invites
     inviter: Line | None = None  # "<inviter> trân trọng kính mời:"
-    notes: list[Text] = []  # closing notes of a Giấy mời
+    notes: Items = []  # closing notes of a Giấy mời
 
 
 class Point(_Model):
@@ -179,7 +181,7 @@ class Record(_Model):
     numbering: list[Annotated[Line, Field(pattern=r"^\S{1,12}$")]] | None = None
     conclusions: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = []
     closing: Paragraphs | None = None
-    recipients: list[Text] = []
+    recipients: Items = []
     archive: Line
     signer: Signer | None = None
     template: Line | None = None  # a Word template of your own, relative to the record

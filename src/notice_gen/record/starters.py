@@ -24,7 +24,15 @@ def starter_text(kind: str, profile: str) -> str:
     text = text.replace("profile: party-hd05", f"profile: {profile}")
     if profile == "party-hd36":  # dated while Hướng dẫn 36 was in force
         text = text.replace("2026-10-", "2025-10-")
-    return text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} ")
+    text = text.replace("# Thông báo kết luận của", f"# {_TITLES[kind]} của", 1)
+    return text.replace("kind: thong-bao-ket-luan ", f"kind: {kind} ".ljust(25))
+
+
+_TITLES = {
+    "thong-bao-ket-luan": "Thông báo kết luận",
+    "giay-moi": "Giấy mời",
+    "bien-ban": "Biên bản",
+}
 
 
 def sample(kind: str, profile: str) -> Source:

@@ -40,15 +40,13 @@ def explain(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
         return Problem(path, None, "", _("not valid YAML: {detail}").format(detail=detail))
     cause = _cause(exc, lines, mark.line, mark.column)
     source = lines[cause.line] if cause.line < len(lines) else ""
-    shown = source.replace("\t", "→")
-    caret = " " * min(cause.column, len(shown)) + "^"
+    shown, column = _window(source.replace("\t", "→"), cause.column)
+    caret = " " * column + "^"
     message = _("not valid YAML: {cause}").format(cause=cause.why)
     message += f"\n    {shown}\n    {caret}"
     if cause.fixed:
         message += "\n  " + _("write it so:") + "\n    " + cause.fixed.replace("\t", "→")
-    key = _KEY_LINE.match(source)
-    name = key.group(2).strip() if key and _WORD.fullmatch(key.group(2).strip()) else ""
-    return Problem(path, cause.line + 1, name, message)
+    return Problem(path, cause.line + 1, _key_path(lines, cause.line), message)
 
 
 def _cause(exc: yaml.MarkedYAMLError, lines: list[str], at: int, column: int) -> _Cause:
@@ -112,6 +110,10 @@ def _cause(exc: yaml.MarkedYAMLError, lines: list[str], at: int, column: int) ->
             and found.group(3)[0] not in "\"'"
         ):
             why = _("': ' inside a value is read as a new key; put the value in quotes")
+            if column >= len(line.rstrip()) - 1:
+                why = _(
+                    "a ':' ending the line of a value is read as a new key; put the value in quotes"
+                )
             fixed = found.group(1) + found.group(2) + ": " + _quoted(found.group(3))
             return _Cause(at, column, why, fixed)
         plain = re.match(r"^(\s*-\s+)([^\"'].*?)\s*$", line)
@@ -128,9 +130,63 @@ def _cause(exc: yaml.MarkedYAMLError, lines: list[str], at: int, column: int) ->
     return _Cause(at, column, detail)
 
 
+_WIDTH = 100  # the characters of a line shown around the caret
+
+
+def _window(line: str, column: int) -> tuple[str, int]:
+    """A long `line` cut around `column` (with `…` where cut), and the caret's column."""
+    column = min(column, len(line))
+    if len(line) <= _WIDTH:
+        return line, column
+    start = max(0, min(column - _WIDTH * 3 // 4, len(line) - _WIDTH))
+    shown = ("…" if start else "") + line[start : start + _WIDTH]
+    shown += "…" if start + _WIDTH < len(line) else ""
+    return shown, column - start + (1 if start else 0)
+
+
+def _key_path(lines: list[str], n: int) -> str:
+    """The key path of line `n` (`meeting.start`, `conclusions[2]`), read from the
+    indentation of the lines above it; "" when it cannot be told."""
+    line = lines[n].expandtabs(2) if n < len(lines) else ""
+    parts = [name] if (name := _key_of(line)) else []
+    indent, item, items = _depth(line), _ITEM.match(line) is not None, 0
+    for above in (a.expandtabs(2) for a in reversed(lines[:n])):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        depth, is_item = _depth(above), _ITEM.match(above) is not None
+        if item and depth == indent and is_item:
+            items += 1
+        elif not item and is_item and depth + 2 == indent:
+            indent, item, items = depth, True, 0  # a sibling key of the same list item
+        elif depth < indent:
+            name = _key_of(above)
+            if not name:
+                return ""
+            if not above.rstrip().endswith(":"):
+                indent = depth  # a key with its value: the line meant its level
+                continue
+            parts.insert(0, f"{name}[{items}]" if item else name)
+            indent, item, items = depth, is_item, 0
+    return ".".join(parts)
+
+
+_ITEM = re.compile(r"\s*-(?:\s|$)")
+
+
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _key_of(line: str) -> str:
+    """The key a line starts with, if it is a word."""
+    found = _KEY_LINE.match(line)
+    return found.group(2).strip() if found and _WORD.fullmatch(found.group(2).strip()) else ""
+
+
 def _indent_for(lines: list[str], n: int) -> int:
-    """The indentation line `n` most likely meant: the closest one used above it (the
-    deeper on a tie), deeper than a line ending with `:` right above."""
+    """The indentation line `n` most likely meant: the closest one used above it (on a
+    tie, the line right above's, else the deeper), deeper than a line ending with `:`
+    right above."""
     above = [line for line in lines[:n] if line.strip() and not line.lstrip().startswith("#")]
     if not above:
         return 0
@@ -141,7 +197,7 @@ def _indent_for(lines: list[str], n: int) -> int:
     own = lines[n].expandtabs(2)
     indent = len(own) - len(own.lstrip())
     used = {len(a.expandtabs(2)) - len(a.expandtabs(2).lstrip()) for a in above}
-    return min(used, key=lambda u: (abs(u - indent), -u))
+    return min(used, key=lambda u: (abs(u - indent), u != last_indent, -u))
 
 
 def _quoted(text: str) -> str:

@@ -8,13 +8,14 @@ path, in the clerk's words (`explain.py`).
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 from ..errors import Problem, RecordError
 from .checks import check_rules, kind_requirements
 from .explain import error_key, fields, message
 from .load import Source, key_name
 from .model import Record
-from .recover import own_labels, partial, read_model
+from .recover import archive_from_recipients, own_labels, partial, read_model, split_authority
 from .text import hygiene
 
 
@@ -27,6 +28,11 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     source, cleaned = hygiene(source)
     data = copy.deepcopy(source.data)
     warnings = [*source.warnings, *cleaned, *own_labels(data, source)]
+    warnings += split_authority(data, source)
+    if moved := archive_from_recipients(data, source):
+        if at := source.positions.get(("recipients", len(data["recipients"]))):
+            source = replace(source, positions={**source.positions, ("archive",): at})
+        warnings += moved
     problems = kind_requirements(source)
     record, errors, recovered = read_model(data, source)
     warnings += recovered
