@@ -446,7 +446,8 @@ def test_a_second_run_into_the_same_folder_stops_or_waits(tmp_path):
         assert waiting.poll() is None
     finally:
         held.release()
-    assert waiting.wait(timeout=60) == 0, waiting.stderr.read()
+    _out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
     assert len(list(out.glob("*.docx"))) == 2
 
 
@@ -458,7 +459,7 @@ def test_manifest_csv_cells_never_start_a_formula(tmp_path):
     out = tmp_path / "out"
     result = run("batch", sheet, "--base", RECORD, "-o", out, "-j", "1")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader((out / "manifest.csv").read_text("utf-8-sig").splitlines()))
     assert rows[0]["output"] == "'=HYPERLINK(1)-2.docx"
     assert json.loads((out / "manifest.json").read_text("utf-8"))["documents"][0]["output"] == (
         "=HYPERLINK(1)-2.docx"
