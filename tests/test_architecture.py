@@ -14,12 +14,18 @@ ALLOWED = {  # package -> what it may import of notice_gen (besides itself and S
     "notice_gen.record": ("notice_gen.rules",),
     "notice_gen.docx": ("notice_gen.rules", "notice_gen.pipeline.write"),  # atomic writes
     "notice_gen.lint": ("notice_gen.rules", "notice_gen.docx", "notice_gen.record.text"),
+    "notice_gen.register": ("notice_gen.rules", "notice_gen.record"),
     "notice_gen.pipeline": (
         "notice_gen.rules",
         "notice_gen.record",
         "notice_gen.docx",
         "notice_gen.lint",
+        "notice_gen.register",
     ),
+}
+INTERFACES = ("notice_gen.importer", "notice_gen.web")  # beside the command line, above pipeline
+ALLOWED |= {
+    interface: (*ALLOWED["notice_gen.pipeline"], "notice_gen.pipeline") for interface in INTERFACES
 }
 MAX_LINES = 600
 
