@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT
-from helpers import edit_part
+from helpers import edit_part, locale_env
 from notice_gen import render_file
 
 README = ROOT / "README.md"
@@ -40,8 +40,7 @@ def blocks(language: str) -> list[str]:
 
 def shell(command: str, folder: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """`command` run by bash in `folder`, `notice-gen` and `python` being this checkout's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    env |= {"LANG": "en_US.UTF-8", "HOME": str(folder), "PY": sys.executable}
+    env = locale_env() | {"HOME": str(folder), "PY": sys.executable}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
     script = 'notice-gen() { "$PY" -m notice_gen "$@"; }\npython() { "$PY" "$@"; }\n' + command
     return subprocess.run(
