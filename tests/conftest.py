@@ -1,4 +1,5 @@
-"""Shared fixtures: every .docx a test writes must be a package Word opens."""
+"""Shared fixtures: every .docx a test writes must be a package Word opens, and no test
+may skip unless it is marked `platform` (a documented platform limit)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,38 @@ def render(tmp_path):
         return Document(str(out))
 
     return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "platform(reason): the test cannot run on some platform; the only skip allowed",
+    )
+    config.stash[UNEXPLAINED] = []
+
+
+UNEXPLAINED = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Remember every skip of a test without a `platform` marker."""
+    report = yield
+    if report.skipped and item.get_closest_marker("platform") is None:
+        item.config.stash[UNEXPLAINED].append(item.nodeid)
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skip without a `platform` marker fails the run: a skipped check is a missing one."""
+    skipped = session.config.stash.get(UNEXPLAINED, [])
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    skipped = config.stash.get(UNEXPLAINED, [])
+    if skipped:
+        terminalreporter.section("skipped without a platform marker (fails the run)")
+        for nodeid in skipped:
+            terminalreporter.line(nodeid)

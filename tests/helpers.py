@@ -1,25 +1,59 @@
-"""What the tests share: running the command line, editing a .docx part, and reading
-a rendered .docx back as a person checking it would."""
+"""What the tests share: writing records, running the command line (in this process or
+as a clerk would, in a fresh one), editing a .docx part, and reading a rendered .docx back
+as a person checking it would."""
 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+import textwrap
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from docx.oxml.ns import qn
 from docx.shared import Length
 
+from notice_gen import RecordError, read_record
 from notice_gen.cli import main
 
 TWIPS_PER_MM = 1440 / 25.4
 FONT = "Times New Roman"
 
 
-def cli(*args: object) -> Result:
+def cli(*args: object, env: dict[str, str] | None = None) -> Result:
     """`notice-gen ARGS…` run in-process."""
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner(env=env).invoke(main, [str(a) for a in args])
+
+
+def locale_env(lang: str = "en_US.UTF-8") -> dict[str, str]:
+    """This process's environment with only `lang` choosing the language."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    return env | {"LANG": lang}
+
+
+def notice_gen(*args: object, lang: str = "en_US.UTF-8") -> subprocess.CompletedProcess[str]:
+    """`notice-gen ARGS…` in a fresh process under the locale `lang`, as a clerk runs it."""
+    command = [sys.executable, "-m", "notice_gen", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=locale_env(lang))
+
+
+def write_record(folder: Path, text: str, name: str = "record.yaml") -> Path:
+    """`text` (dedented) written as the record `folder/name`."""
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def record_problems(path: Path) -> list[str]:
+    """The problems reading the record at `path` raises, as shown."""
+    with pytest.raises(RecordError) as exc:
+        read_record(path)
+    return [str(p) for p in exc.value.problems]
 
 
 def edit_part(data: bytes, part: str, change: Callable[[str], str]) -> bytes:

@@ -1,9 +1,12 @@
 """The layers of docs/architecture.md, enforced: who may import whom, module sizes,
-no private name imported across modules."""
+no private name imported across modules, no skip without a platform marker."""
 
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -14,12 +17,18 @@ ALLOWED = {  # package -> what it may import of notice_gen (besides itself and S
     "notice_gen.record": ("notice_gen.rules",),
     "notice_gen.docx": ("notice_gen.rules", "notice_gen.pipeline.write"),  # atomic writes
     "notice_gen.lint": ("notice_gen.rules", "notice_gen.docx", "notice_gen.record.text"),
+    "notice_gen.register": ("notice_gen.rules", "notice_gen.record"),
     "notice_gen.pipeline": (
         "notice_gen.rules",
         "notice_gen.record",
         "notice_gen.docx",
         "notice_gen.lint",
+        "notice_gen.register",
     ),
+}
+INTERFACES = ("notice_gen.importer", "notice_gen.web")  # beside the command line, above pipeline
+ALLOWED |= {
+    interface: (*ALLOWED["notice_gen.pipeline"], "notice_gen.pipeline") for interface in INTERFACES
 }
 MAX_LINES = 600
 
@@ -96,3 +105,23 @@ def test_no_module_is_over_600_lines():
         if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_a_skip_fails_the_run_unless_marked_platform(tmp_path):
+    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path)
+    test = tmp_path / "test_skips.py"
+    test.write_text("import pytest\n\ndef test_needs_something():\n    pytest.skip('missing')\n")
+
+    def pytest_run() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+
+    skipped = pytest_run()
+    assert skipped.returncode == 1, skipped.stdout
+    assert "skipped without a platform marker (fails the run)" in skipped.stdout
+    assert "test_skips.py::test_needs_something" in skipped.stdout
+    test.write_text(
+        "import pytest\n\n@pytest.mark.platform('only where X runs')\n"
+        "def test_needs_something():\n    pytest.skip('not here')\n"
+    )
+    assert pytest_run().returncode == 0

@@ -53,7 +53,7 @@ def test_mixed_sheet_renders_the_good_rows_and_names_the_bad(tmp_path):
     assert header_number(out / "units-5.docx") == "Số: 04/TB-VP"
     recipients = Document(str(out / "units-2.docx")).tables[-1].cell(0, 0)
     assert [p.text for p in recipients.paragraphs][1:3] == ["- Sở Tài chính;", "- Sở Nội vụ;"]
-    rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader((out / "manifest.csv").read_text("utf-8-sig").splitlines()))
     assert [(r["where"], r["status"]) for r in rows] == [
         ("row 2", "written"),
         ("row 3", "failed"),

@@ -3,10 +3,6 @@ document without a warning, and every error says where and how to fix it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 import zipfile
 from pathlib import Path
 
@@ -14,8 +10,8 @@ import pytest
 from docx import Document
 
 from conftest import RECORDS
-from helpers import body_paragraphs
-from notice_gen import RecordError, read_record, render_file
+from helpers import body_paragraphs, notice_gen, record_problems, write_record
+from notice_gen import read_record, render_file
 from notice_gen.lint.check import check_file
 
 BEN_TRE = RECORDS / "clerk-ben-tre-2021.yaml"
@@ -35,23 +31,8 @@ signer: {position: CHÁNH VĂN PHÒNG, name: Nguyễn Văn A}
 """
 
 
-def write(tmp_path: Path, text: str, name: str = "thong-bao.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(RecordError) as exc:
-        read_record(path)
-    return [str(p) for p in exc.value.problems]
-
-
-def cli(*args: str, lang: str = "en_US.UTF-8") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    env["LANG"] = lang
-    return subprocess.run([sys.executable, "-m", "notice_gen", *args],
-                          capture_output=True, text=True, env=env)  # fmt: skip
+def write(tmp_path: Path, text: str) -> Path:
+    return write_record(tmp_path, text, "thong-bao.yaml")
 
 
 def rendered(tmp_path: Path, record: Path):
@@ -142,7 +123,7 @@ def test_every_problem_of_a_record_is_reported_in_one_run(tmp_path):
     text = STATE.replace("number: 5", "number: năm").replace("date: 2026-03-09", "date: 31/02/2026")
     text = text.replace("position: CHÁNH VĂN PHÒNG", "position: Chánh Văn phòng")
     text = text.replace("meeting", "x") + "meeting: {start: 25h}\n"
-    found = problems(write(tmp_path, text))
+    found = record_problems(write(tmp_path, text))
     assert any(p.endswith(":4: number: expected a whole number, or auto") for p in found)
     assert any(p.endswith(":6: date: there is no such date as 31/02/2026") for p in found)
     assert any(
@@ -169,7 +150,7 @@ def test_number_auto_is_accepted_and_left_blank_until_the_register_gives_it(tmp_
 @pytest.mark.parametrize("written", ['"Lưu: VT, Văn phòng Tỉnh ủy"', "VT", "Lưu VT"])
 def test_the_party_storage_line_refuses_vt_and_the_colon(tmp_path, written):
     text = BEN_TRE.read_text("utf-8").replace("archive: Văn phòng Tỉnh ủy", f"archive: {written}")
-    found = problems(write(tmp_path, text))
+    found = record_problems(write(tmp_path, text))
     assert found == [
         f"{tmp_path / 'thong-bao.yaml'}:27: archive: the Party storage line has no colon and no "
         "VT (format-rules §10); write archive: Văn phòng Tỉnh ủy (printed - Lưu Văn phòng Tỉnh ủy.)"
@@ -178,7 +159,7 @@ def test_the_party_storage_line_refuses_vt_and_the_colon(tmp_path, written):
 
 def test_a_date_outside_the_rulebook_is_an_error_unless_historical(tmp_path):
     text = BEN_TRE.read_text("utf-8").replace("profile: party-hd36", "profile: party-hd05")
-    found = problems(write(tmp_path, text))
+    found = record_problems(write(tmp_path, text))
     assert any(
         p.endswith(
             ":2: profile: Hướng dẫn 05-HD/VPTW (2026) applies from 27/05/2026 "
@@ -250,7 +231,7 @@ SYNTAX = [
 @pytest.mark.parametrize(("text", "line", "first", "rest"), SYNTAX)
 def test_yaml_syntax_errors_show_the_line_the_cause_and_the_fix(tmp_path, text, line, first, rest):
     path = write(tmp_path, "kind: thong-bao-ket-luan\n" + text)
-    message = problems(path)[0].split("\n")
+    message = record_problems(path)[0].split("\n")
     assert message[0] == f"{path}:{line + 1}: {first}"
     for expected in rest:
         assert expected in message[1:]
@@ -258,7 +239,7 @@ def test_yaml_syntax_errors_show_the_line_the_cause_and_the_fix(tmp_path, text, 
 
 def test_yaml_syntax_errors_in_vietnamese(tmp_path):
     path = write(tmp_path, "kind: thong-bao-ket-luan\nrecipients:\n\t- Các sở\n")
-    result = cli("validate", str(path), lang="vi_VN.UTF-8")
+    result = notice_gen("validate", str(path), lang="vi_VN.UTF-8")
     assert result.returncode == 2
     assert (
         f"lỗi: {path}:3: recipients[0]: YAML không hợp lệ: có ký tự tab; "
@@ -269,7 +250,7 @@ def test_yaml_syntax_errors_in_vietnamese(tmp_path):
         tmp_path,
         STATE + "meeting: {chair: {name: Trần B, position: Phó Chủ tịch, Trưởng ban: X}}\n",
     )
-    result = cli("validate", str(chair), lang="vi_VN.UTF-8")
+    result = notice_gen("validate", str(chair), lang="vi_VN.UTF-8")
     assert (
         f"lỗi: {chair}:13: meeting.chair.Trưởng ban: khóa không có trong định dạng hồ sơ: "
         "trong { } dấu phẩy ngăn cách các khóa; nếu dấu phẩy thuộc về văn bản, hãy đặt giá trị "

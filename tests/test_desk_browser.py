@@ -50,7 +50,7 @@ def server(tmp_path_factory):
             time.sleep(0.1)
     yield url, workspace
     process.terminate()
-    process.wait(timeout=20)
+    process.communicate(timeout=20)  # waits, and closes its output pipe
 
 
 @pytest.fixture(scope="module")

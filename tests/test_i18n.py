@@ -12,18 +12,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from conftest import DATA
+from helpers import notice_gen
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "notice_gen"
 BROKEN = "kind: thong-bao-ket-luan\nprofile: nd30\nsigmer: {}\n"
 
 
-def validate(tmp_path: Path, *args: str, lang: str) -> subprocess.CompletedProcess:
+def validate(tmp_path: Path, *args: str, lang: str) -> subprocess.CompletedProcess[str]:
     record = tmp_path / "hong.yaml"
     record.write_text(BROKEN, "utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    env["LANG"] = lang
-    return subprocess.run([sys.executable, "-m", "notice_gen", "validate", str(record), *args],
-                          capture_output=True, text=True, env=env)  # fmt: skip
+    return notice_gen("validate", record, *args, lang=lang)
 
 
 def test_vietnamese_locale_answers_in_vietnamese(tmp_path):

@@ -117,12 +117,6 @@ def test_cli_kind_option_and_the_samples_of_both_kinds(tmp_path):
             assert read_record(sample)[0].kind == kind
 
 
-needs_office = pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="LibreOffice not installed"
-)
-
-
-@needs_office
 def test_pdf_for_every_kind_in_one_run(tmp_path):
     args = [
         "render",

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
-import pytest
-
-from notice_gen import RecordError, read_record
+from helpers import record_problems, write_record
+from notice_gen import read_record
 
 BASE = """\
 kind: thong-bao-ket-luan
@@ -27,22 +23,10 @@ signer: {position: CHÁNH VĂN PHÒNG, name: Nguyễn Văn A}
 """
 
 
-def write(tmp_path: Path, text: str, name: str = "record.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(RecordError) as exc:
-        read_record(path)
-    return [str(p) for p in exc.value.problems]
-
-
 def test_yaml_implicit_typing_never_alters_text(tmp_path):
     text = BASE.replace("place: Hà Nội", "place: 05") + "closing: no\n"
     text += "title: [2.10, 1e3, on, '14:00']\nmeeting: {start: 14:00, date: 2026-03-01}\n"
-    record, _ = read_record(write(tmp_path, text))
+    record, _ = read_record(write_record(tmp_path, text))
     assert record.place == "05"
     assert record.closing == ["no"]
     assert record.title == ["2.10", "1e3", "on", "14:00"]
@@ -51,7 +35,7 @@ def test_yaml_implicit_typing_never_alters_text(tmp_path):
 
 
 def test_json_and_toml_keep_numbers_as_written(tmp_path):
-    json_path = write(tmp_path, '{"a": 1}', "r.json")
+    json_path = write_record(tmp_path, '{"a": 1}', "r.json")
     json_path.write_text(
         '{"kind": "thong-bao-ket-luan", "profile": "nd30", "issuer": {"name": "X", "code": "VP"},'
         ' "place": 2.10, "subject": "S", "conclusions": ["A"], "recipients": ["B"],'
@@ -60,7 +44,7 @@ def test_json_and_toml_keep_numbers_as_written(tmp_path):
     )
     record, _ = read_record(json_path)
     assert (record.place, record.number) == ("2.10", 7)
-    toml_path = write(
+    toml_path = write_record(
         tmp_path,
         """\
         kind = "thong-bao-ket-luan"
@@ -83,8 +67,8 @@ def test_json_and_toml_keep_numbers_as_written(tmp_path):
 
 def test_wrong_type_deep_in_points_names_file_line_and_key_path(tmp_path):
     text = BASE.replace("      - Ý con.", "      - text: {a: b}")
-    path = write(tmp_path, text)
-    assert problems(path) == [
+    path = write_record(tmp_path, text)
+    assert record_problems(path) == [
         f"{path}:11: conclusions[1].points[0].text: expected text, or a list of paragraphs"
     ]
 
@@ -92,7 +76,7 @@ def test_wrong_type_deep_in_points_names_file_line_and_key_path(tmp_path):
 def test_every_problem_is_reported_at_once(tmp_path):
     text = BASE.replace("place: Hà Nội\n", "").replace("date: 2026-03-09", "date: 9 tháng 3")
     text = text.replace("signer:", "sigmer:")
-    found = problems(write(tmp_path, text))
+    found = record_problems(write_record(tmp_path, text))
     assert any(p.endswith(": place: required key is missing") for p in found)
     assert any(":4: date: expected a date written DD/MM/YYYY or YYYY-MM-DD" in p for p in found)
     assert any(":13: sigmer: unknown key; did you mean 'signer'?" in p for p in found)
@@ -101,7 +85,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_bad_number_and_profile(tmp_path):
     text = BASE.replace("profile: nd30", "profile: nd-30") + "number: abc\n"
-    found = problems(write(tmp_path, text))
+    found = record_problems(write_record(tmp_path, text))
     assert any(
         ":2: profile: expected one of 'nd30', 'party-hd05' or 'party-hd36'" in p for p in found
     )
@@ -109,16 +93,16 @@ def test_bad_number_and_profile(tmp_path):
 
 
 def test_duplicate_key_and_broken_yaml(tmp_path):
-    assert problems(write(tmp_path, BASE + "place: Huế\n"))[0].endswith(
+    assert record_problems(write_record(tmp_path, BASE + "place: Huế\n"))[0].endswith(
         ":15: place: key given twice"
     )
-    broken = problems(write(tmp_path, BASE + "subject: [unclosed\n"))
+    broken = record_problems(write_record(tmp_path, BASE + "subject: [unclosed\n"))
     assert "not valid YAML" in broken[0] and broken[0].startswith(str(tmp_path / "record.yaml"))
 
 
 def test_extends_merges_mappings_and_replaces_lists(tmp_path):
     (tmp_path / "orgs").mkdir()
-    write(
+    write_record(
         tmp_path,
         """\
         profile: party-hd05
@@ -130,7 +114,7 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path):
         """,
         "orgs/vptu.yaml",
     )
-    path = write(
+    path = write_record(
         tmp_path,
         """\
         extends: orgs/vptu.yaml
@@ -154,18 +138,18 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path):
 
 
 def test_a_mistake_in_the_organisation_file_names_that_file(tmp_path):
-    org = write(tmp_path, "profile: nd30\nsigner: {position: 5, nam: X}\n", "org.yaml")
-    path = write(tmp_path, "extends: org.yaml\n" + BASE.replace("signer:", "# signer:"))
-    found = problems(path)
+    org = write_record(tmp_path, "profile: nd30\nsigner: {position: 5, nam: X}\n", "org.yaml")
+    path = write_record(tmp_path, "extends: org.yaml\n" + BASE.replace("signer:", "# signer:"))
+    found = record_problems(path)
     assert f"{org}:2: signer.nam: unknown key; did you mean 'name'?" in found
 
 
 def test_extends_cycle_and_missing_file(tmp_path):
-    write(tmp_path, "extends: b.yaml\n", "a.yaml")
-    write(tmp_path, "extends: a.yaml\n", "b.yaml")
-    assert "cycle" in problems(tmp_path / "a.yaml")[0]
-    missing = write(tmp_path, "extends: nowhere.yaml\n" + BASE)
-    assert problems(missing)[0].startswith(f"{missing}:1: extends: no such file")
+    write_record(tmp_path, "extends: b.yaml\n", "a.yaml")
+    write_record(tmp_path, "extends: a.yaml\n", "b.yaml")
+    assert "cycle" in record_problems(tmp_path / "a.yaml")[0]
+    missing = write_record(tmp_path, "extends: nowhere.yaml\n" + BASE)
+    assert record_problems(missing)[0].startswith(f"{missing}:1: extends: no such file")
 
 
 def test_profile_rules_are_checked_with_the_key(tmp_path):
@@ -173,15 +157,15 @@ def test_profile_rules_are_checked_with_the_key(tmp_path):
         "signer: {position: CHÁNH VĂN PHÒNG, name: Nguyễn Văn A}",
         "signer: {authority: T/L, on_behalf_of: CHỦ TỊCH, position: CVP, name: A}",
     )
-    found = problems(write(tmp_path, text))
+    found = record_problems(write_record(tmp_path, text))
     assert len(found) == 1
     assert ":14: signer.authority: 'T/L'" in found[0]
     assert "TM., KT., TL., TUQ., Q." in found[0]
 
 
 def test_not_a_record(tmp_path):
-    assert "unknown file type" in problems(write(tmp_path, "x", "r.txt"))[0]
-    assert "expected a mapping" in problems(write(tmp_path, "- a\n- b\n"))[0]
+    assert "unknown file type" in record_problems(write_record(tmp_path, "x", "r.txt"))[0]
+    assert "expected a mapping" in record_problems(write_record(tmp_path, "- a\n- b\n"))[0]
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes("place: H\xe0 N\xf4i\n".encode("latin-1"))
-    assert "not UTF-8" in problems(bad)[0]
+    assert "not UTF-8" in record_problems(bad)[0]

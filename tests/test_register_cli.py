@@ -12,10 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from docx import Document
 
-from notice_gen.cli import main
+from helpers import cli
 from notice_gen.register import Entry, Series, open_register
 
 VP = Series("VP", "2026", "*")
@@ -38,7 +37,7 @@ def book(tmp_path: Path) -> Path:
 
 
 def run(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, ["register", *args], env=env)
+    return cli("register", *args, env=env)
 
 
 def test_list_as_table_csv_and_json(book):

@@ -16,20 +16,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import DATA, ROOT
-from notice_gen.cli import main
+from helpers import cli
 from notice_gen.pipeline import journal
 
 RECORD = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 STATE = ROOT / "templates" / "van-ban.state.docx"
 MB = 1024 * 1024
 POPEN = "{{{{ cycler.__init__.__globals__.os.popen('touch {canary}').read() }}}}"
-
-
-def run(*args: object, env: dict[str, str] | None = None):
-    return CliRunner(env=env).invoke(main, [str(a) for a in args])
 
 
 def child(*args: object, timeout: float = 120, env: dict[str, str] | None = None):
@@ -84,19 +79,19 @@ def test_a_template_cannot_run_code(route, tmp_path, elsewhere):
     template = with_tag(folder / "van-ban.state.docx", POPEN.format(canary=canary))
     out = tmp_path / "out"
     if route == "--templates":
-        result = run("render", RECORD, "-o", out, "--templates", folder)
+        result = cli("render", RECORD, "-o", out, "--templates", folder)
     elif route == "template:":
         record = folder / "record.yaml"
         record.write_text(RECORD.read_text("utf-8") + "\ntemplate: van-ban.state.docx\n", "utf-8")
-        result = run("render", record, "-o", out)
+        result = cli("render", record, "-o", out)
     elif route == "sheet":
         sheet = folder / "rows.csv"
         sheet.write_text("number,template\n7,van-ban.state.docx\n", "utf-8")
-        result = run("batch", sheet, "--base", RECORD, "-o", out, "-j", "1")
+        result = cli("batch", sheet, "--base", RECORD, "-o", out, "-j", "1")
     elif route == "preview":
-        result = run("preview", template, "-o", out)
+        result = cli("preview", template, "-o", out)
     else:
-        result = run("template", "check", template)
+        result = cli("template", "check", template)
     assert not canary.exists()
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
@@ -139,7 +134,7 @@ def test_a_runaway_template_is_stopped_small_and_named(tag, stopped, elsewhere):
 
 def test_template_check_flags_names_outside_the_context(tmp_path, elsewhere):
     template = with_tag(elsewhere / "van-ban.state.docx", "{{ (lipsum(5), config)|join }}")
-    result = run("template", "check", template)
+    result = cli("template", "check", template)
     assert result.exit_code == 1
     assert "the record model gives no 'config' for this kind" in result.output
     assert "the record model gives no 'lipsum' for this kind" in result.output
@@ -150,7 +145,7 @@ def test_a_record_template_outside_its_folder_is_refused(tmp_path, elsewhere):
     for name in (elsewhere / "van-ban.state.docx", "../" * 12 + str(elsewhere)[1:] + "/x.docx"):
         record = tmp_path / "r.yaml"
         record.write_text(RECORD.read_text("utf-8") + f"\ntemplate: {name}\n", "utf-8")
-        result = run("render", record, "-o", tmp_path / "out")
+        result = cli("render", record, "-o", tmp_path / "out")
         assert result.exit_code == 2
         assert f"{record}: template: {str(name)!r} is outside the record's folder" in result.output
 
@@ -199,7 +194,7 @@ def test_xml_entities_in_a_template_are_refused(elsewhere):
                 data = data.replace(b"?>", b"?>" + xxe.encode(), 1)
             dst.writestr(info, data)
     template.write_bytes(out.getvalue())
-    result = run("render", RECORD, "-o", elsewhere / "out", "--templates", elsewhere)
+    result = cli("render", RECORD, "-o", elsewhere / "out", "--templates", elsewhere)
     assert result.exit_code == 1
     assert "part word/document.xml declares a DTD or entities" in result.output
 
@@ -259,7 +254,7 @@ def test_hostile_records_end_in_a_message_not_a_crash(name, text, message, elsew
 def test_unsafe_name_patterns_are_refused(pattern, message, tmp_path):
     sheet = tmp_path / "s.csv"
     sheet.write_text("number\n5\n", "utf-8")
-    result = run("batch", sheet, "--base", RECORD, "-o", tmp_path / "a" / "b", "--name", pattern)
+    result = cli("batch", sheet, "--base", RECORD, "-o", tmp_path / "a" / "b", "--name", pattern)
     assert result.exit_code == 2, result.output
     assert f"--name {pattern!r}: {message}" in result.output
     assert not list(tmp_path.rglob("*.docx"))
@@ -270,7 +265,7 @@ def test_device_names_and_unsafe_characters_are_replaced(tmp_path):
     sheet.write_text('number,subject\n5,"Về việc a/b:c* ""x"""\n', "utf-8")
     out = tmp_path / "out"
     for pattern in ("NUL", "{subject}"):
-        result = run("batch", sheet, "--base", RECORD, "-o", out, "--name", pattern, "-j", "1")
+        result = cli("batch", sheet, "--base", RECORD, "-o", out, "--name", pattern, "-j", "1")
         assert result.exit_code == 0, result.output
     names = ["Về việc a-b-c- -x-.docx", "_NUL.docx"]
     assert sorted(p.name for p in tmp_path.rglob("*.docx")) == names
@@ -279,7 +274,7 @@ def test_device_names_and_unsafe_characters_are_replaced(tmp_path):
 def test_documents_are_made_with_the_users_umask(tmp_path):
     old = os.umask(0o022)
     try:
-        assert run("render", RECORD, "-o", tmp_path).exit_code == 0
+        assert cli("render", RECORD, "-o", tmp_path).exit_code == 0
     finally:
         os.umask(old)
     assert (tmp_path / f"{RECORD.stem}.docx").stat().st_mode & 0o777 == 0o644
@@ -296,7 +291,7 @@ def test_sheet_cells_cannot_name_files_outside_the_sheets_folder(tmp_path, elsew
     with (folder / "s.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
     out = tmp_path / "out"
-    result = run("batch", folder / "s.csv", "--base", RECORD, "-o", out, "-j", "1")
+    result = cli("batch", folder / "s.csv", "--base", RECORD, "-o", out, "-j", "1")
     assert result.exit_code == 2
     assert f"{folder / 's.csv'}: conclusions: {str(secret)!r} is outside the sheet's folder" in (
         result.output
@@ -304,11 +299,11 @@ def test_sheet_cells_cannot_name_files_outside_the_sheets_folder(tmp_path, elsew
     assert not out.exists()
     with (folder / "s.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([rows[0], rows[2]])
-    result = run("batch", folder / "s.csv", "--base", RECORD, "-o", out, "-j", "1")
+    result = cli("batch", folder / "s.csv", "--base", RECORD, "-o", out, "-j", "1")
     assert result.exit_code == 2 and f"{inside!r} is outside the sheet's folder" in result.output
     with (folder / "s.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([rows[0], rows[3]])
-    result = run("batch", folder / "s.csv", "--base", RECORD, "-o", out, "-j", "1")
+    result = cli("batch", folder / "s.csv", "--base", RECORD, "-o", out, "-j", "1")
     assert result.exit_code == 0, result.output
     from docx import Document
 
@@ -446,7 +441,8 @@ def test_a_second_run_into_the_same_folder_stops_or_waits(tmp_path):
         assert waiting.poll() is None
     finally:
         held.release()
-    assert waiting.wait(timeout=60) == 0, waiting.stderr.read()
+    _out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
     assert len(list(out.glob("*.docx"))) == 2
 
 
@@ -456,9 +452,9 @@ def test_a_second_run_into_the_same_folder_stops_or_waits(tmp_path):
 def test_manifest_csv_cells_never_start_a_formula(tmp_path):
     sheet = many_rows(tmp_path / "=HYPERLINK(1).csv", 1)
     out = tmp_path / "out"
-    result = run("batch", sheet, "--base", RECORD, "-o", out, "-j", "1")
+    result = cli("batch", sheet, "--base", RECORD, "-o", out, "-j", "1")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader((out / "manifest.csv").read_text("utf-8-sig").splitlines()))
     assert rows[0]["output"] == "'=HYPERLINK(1)-2.docx"
     assert json.loads((out / "manifest.json").read_text("utf-8"))["documents"][0]["output"] == (
         "=HYPERLINK(1)-2.docx"

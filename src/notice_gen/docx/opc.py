@@ -17,15 +17,13 @@ from typing import Literal
 
 from lxml import etree
 
+from notice_gen.docx.ns import NS as WORD_NS
 from notice_gen.docx.package import PackageError, open_package
 from notice_gen.i18n import _
 
-NS = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+NS = {  # the prefixes of messages and schemas: those of ns.py, and the rest of OOXML
+    **WORD_NS,
     "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
     "cdr": "http://schemas.openxmlformats.org/drawingml/2006/chartDrawing",

@@ -76,7 +76,7 @@ def write_record(target: Path, imported: Imported, force: bool) -> None:
 
 def checked(target: Path) -> None:
     """The written record must be valid; its problems are shown with file and line."""
-    from .. import read_record
+    from ..pipeline.document import read_record
 
     for warning in read_record(target)[1]:
         click.echo(_("warning: {message}").format(message=warning), err=True)
@@ -148,7 +148,7 @@ def import_command(
 @click.option("--force", is_flag=True, help=_("Overwrite an existing record and document."))
 @verbose_option
 def reissue(draft: Path, output: Path, kind: str, profile: str, force: bool, verbose: bool) -> None:
-    from .. import render_file
+    from ..pipeline.document import render_file
     from .importer import import_draft, missing
 
     record = output / f"{draft.stem}.yaml"

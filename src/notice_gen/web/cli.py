@@ -90,10 +90,13 @@ def add(name: str, workspace: Path, register: str | None, password_stdin: bool) 
     else:
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
+        workspace.mkdir(parents=True, exist_ok=True)  # before the first `serve`, too
         accounts = Accounts(register_location(register, workspace))
         accounts.add(name, password)
         accounts.close()
     except NoticeGenError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(_("Account {name} saved.").format(name=name))

@@ -159,6 +159,8 @@ def guarded(limit: int = FORM_LIMIT) -> Callable[[Handler], Handler]:
                     413: _("Refused: the file is too large."),
                 }.get(refused.status, "")
                 return HTMLResponse(f"<p role='alert'>{text}</p>", status_code=refused.status)
+            finally:
+                await request.close()  # the form's uploaded files, if any
 
         return endpoint
 

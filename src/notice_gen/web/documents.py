@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ..register import Entry, open_register, series_for
+from ..register import entry_for, open_register, series_for
 from . import forms, pipeline
 from .desk import Desk, Refused, form_of, guarded, lang_of, page
 
@@ -240,20 +240,7 @@ def _issue(desk: Desk, name: str, draft: forms.Draft, org: forms.Org, lang: str)
             pdf = desk.converter.pdf(data)
             pipeline.write_output(output, f"{name}.pdf", pdf, path)
             symbol = pipeline.symbol(record)
-            register.confirm(
-                Entry(
-                    series=series,
-                    number=number,
-                    symbol=symbol,
-                    date=record.date,
-                    kind=record.kind,
-                    subject=record.subject,
-                    signer=record.signer.name if record.signer else "",
-                    recipients="; ".join(record.recipients),
-                    archive=record.archive,
-                    source=source,
-                )
-            )
+            register.confirm(entry_for(record, series, number, source=source, symbol=symbol))
         except BaseException as exc:
             if fresh:
                 register.release(series, number, str(exc)[:200])

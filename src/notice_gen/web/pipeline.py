@@ -14,13 +14,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import check_rendered, render_record
 from ..docx.doctor import Issue, kind_of
 from ..docx.doctor import diagnose as doctor_diagnose
 from ..docx.template import available_templates, builtin_templates, find_template
 from ..errors import NoticeGenError, Problem, RecordError
 from ..i18n import choose_language, set_language
 from ..pipeline.compose import number_line
+from ..pipeline.document import check_rendered, render_record
 from ..pipeline.variables import model_variables
 from ..pipeline.write import OutputDir, atomic_write
 from ..record.load import load, select_kind

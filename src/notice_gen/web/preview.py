@@ -158,6 +158,9 @@ class Converter:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(bridge.pid, signal.SIGKILL)
             bridge.wait()
+        for stream in (bridge.stdout, bridge.stderr):
+            if stream is not None:
+                stream.close()
 
     def close(self) -> None:
         with self.lock:
