@@ -27,6 +27,7 @@ from ..i18n import N_, _
 from ..rules.profiles import KINDS, PROFILES, Profile
 from ..rules.wording import COMMITTEE, archive_body, authority_marker, bare
 from .load import KeyPath, Source, key_name
+from .register import RegisterSettings, register_problems
 from .text import emphasis, hygiene
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
@@ -200,6 +201,8 @@ class Record(_Model):
     template: Line | None = None  # a Word template of your own, relative to the record
     tone_marks: Literal["keep", "modern"] = "keep"  # "modern": hoà -> hòa, thuỷ -> thủy
     historical: bool = False  # a re-typed old document: dates outside the rulebook allowed
+    secret: bool = False  # a secret document: its own series where the rulebook allows it
+    register_: RegisterSettings | None = Field(None, alias="register")  # numbering settings
 
     @property
     def rules(self) -> Profile:
@@ -263,7 +266,8 @@ def _fields(loc: KeyPath) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
             continue
-        info = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        named = {f.alias or n: f for n, f in getattr(model, "model_fields", {}).items()}
+        info = named.get(part)
         if info is None:
             return []
         model = next((m for m in _models(info.annotation)), None)
@@ -472,6 +476,7 @@ def _check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pr
     problems: list[Problem] = []
     warnings: list[Problem] = []
     problems += _capitals(record, source) + _wording(record, source)
+    problems += [source.problem(key, message) for key, message in register_problems(record)]
     warnings += _unpaired(record, source)
     signer = record.signer or Signer(position="-", name="-")
     if signer.authority is not None:
