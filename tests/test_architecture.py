@@ -14,11 +14,13 @@ ALLOWED = {  # package -> what it may import of notice_gen (besides itself and S
     "notice_gen.record": ("notice_gen.rules",),
     "notice_gen.docx": ("notice_gen.rules", "notice_gen.pipeline.write"),  # atomic writes
     "notice_gen.lint": ("notice_gen.rules", "notice_gen.docx", "notice_gen.record.text"),
+    "notice_gen.register": ("notice_gen.rules", "notice_gen.record"),
     "notice_gen.pipeline": (
         "notice_gen.rules",
         "notice_gen.record",
         "notice_gen.docx",
         "notice_gen.lint",
+        "notice_gen.register",
     ),
 }
 MAX_LINES = 600

@@ -51,6 +51,13 @@ force_option = option(
 pdf_option = option(
     "--pdf", is_flag=True, help=N_("Also make a PDF of each document (LibreOffice).")
 )
+register_option = option(
+    "--register",
+    envvar="NOTICE_GEN_REGISTER",
+    metavar="PATH|URL",
+    help=N_("The register that gives `number: auto` its number: a SQLite file on this "
+            "machine or postgresql://… [default: so-van-ban-di.sqlite in the working folder]"),
+)  # fmt: skip
 templates_option = option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
@@ -106,6 +113,7 @@ def main() -> None:
 @option("--kind", type=click.Choice(KINDS), help=N_("Render another kind from the same record."))
 @pdf_option
 @templates_option
+@register_option
 def render(
     records: tuple[Path, ...],
     output: Path,
@@ -114,6 +122,7 @@ def render(
     kind: str | None,
     pdf: bool,
     templates: Path | None,
+    register: str | None,
 ) -> None:
     from .pipeline.document import render_file
 
@@ -121,7 +130,13 @@ def render(
 
     def step(path: Path) -> None:
         written, warnings = render_file(
-            path, output, force=force, check=not no_check, kind=kind, templates=templates
+            path,
+            output,
+            force=force,
+            check=not no_check,
+            kind=kind,
+            templates=templates,
+            register=register,
         )
         warn(warnings)
         made.append(written)

@@ -15,6 +15,7 @@ from ..lint.findings import Finding
 from ..record.load import load, select_kind
 from ..record.validate import Record, validate
 from ..rules.profiles import KINDS
+from . import numbering
 from .compose import context
 from .paths import record_template
 from .write import OutputDir
@@ -62,17 +63,24 @@ def render_file(
     check: bool = True,
     kind: str | None = None,
     templates: Path | None = None,
+    register: str | None = None,
 ) -> tuple[Path, list[Problem | Finding]]:
     """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
-    unless `check` is false; returns the document's path and the warnings."""
+    unless `check` is false; returns the document's path and the warnings.
+
+    `number: auto` takes its number from the `register` (`numbering.in_use`) once the
+    document is written, and the number is written back into `path`."""
     path = Path(path)
+    fingerprint = numbering.stamp(path)
     record, problems = read_record(path, kind)
     warnings: list[Problem | Finding] = list(problems)
     template = template_for(record, path, templates)
-    data = render_record(record, template)
     name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
-    if check:
-        warnings += check_rendered(data, record, template, name)
     output = OutputDir(out_dir)
-    output.write(name, data, path, force=force)
+    source = numbering.source_key(path)
+    with numbering.issued(record, path, source, register, fingerprint) as record:
+        data = render_record(record, template)
+        if check:
+            warnings += check_rendered(data, record, template, name)
+        output.write(name, data, path, force=force)
     return output.path / name, warnings
