@@ -236,6 +236,7 @@ def validate(records: tuple[Path, ...]) -> None:
 @option("--no-check", is_flag=True, help=N_("Do not check the documents."))
 @pdf_option
 @templates_option
+@register_option
 def batch(
     sources: tuple[Path, ...],
     output: Path,
@@ -249,6 +250,7 @@ def batch(
     pdf: bool,
     templates: Path | None,
     wait: bool,
+    register: str | None,
 ) -> None:
     from .pipeline import batch as engine
 
@@ -277,6 +279,7 @@ def batch(
         "check": check,
         "templates": templates,
         "wait": wait,
+        "register": register,
     }
     try:
         if tty:
