@@ -64,12 +64,14 @@ def render_file(
     kind: str | None = None,
     templates: Path | None = None,
     register: str | None = None,
+    source: str | None = None,
 ) -> tuple[Path, list[Problem | Finding]]:
     """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
     unless `check` is false; returns the document's path and the warnings.
 
     `number: auto` takes its number from the `register` (`numbering.in_use`) once the
-    document is written, and the number is written back into `path`."""
+    document is written, and the number is written back into `path`; the register knows
+    the document as `source` (default: `path` relative to the working folder)."""
     path = Path(path)
     fingerprint = numbering.stamp(path)
     record, problems = read_record(path, kind)
@@ -77,7 +79,7 @@ def render_file(
     template = template_for(record, path, templates)
     name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
     output = OutputDir(out_dir)
-    source = numbering.source_key(path)
+    source = source or numbering.source_key(path)
     with numbering.issued(record, path, source, register, fingerprint) as record:
         data = render_record(record, template)
         if check:

@@ -172,13 +172,16 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
     return Numbered(record, job_source(job), auto, job.path, fingerprint)
 
 
-def _mentions_auto(job: Any) -> bool:
-    """Whether `auto` is written in the job's data or the files it reads (a quick look
+def _mentions_auto(jobs: list[Any]) -> bool:
+    """Whether `auto` is written in the jobs' data or in the files they read (a quick look
     deciding whether a batch without a register needs one)."""
-    if job.data is not None and AUTO_TEXT.search(repr(job.data).encode("utf-8")):
-        return True
-    files, seen = [p for p in (job.path, job.base) if p], set[Path]()
-    while files and len(seen) < 32:
+    files: list[str] = []
+    for job in jobs:
+        if job.data is not None and AUTO_TEXT.search(repr(job.data).encode("utf-8")):
+            return True
+        files += [p for p in (job.path, job.base) if p]
+    seen: set[Path] = set()
+    while files:
         path = Path(files.pop()).resolve()
         if path in seen:
             continue
@@ -265,7 +268,7 @@ def number_jobs(
     `number: auto`), validate every job's record through `mapper` (the worker pool), take
     their numbers in one transaction and hand each job its `numbered` record."""
     where = in_use(location)
-    if where is None and not any(_mentions_auto(job) for job in jobs):
+    if where is None and not _mentions_auto(jobs):
         return Numbers(None, jobs)
     plans = list(mapper(plan, jobs, [load] * len(jobs)))
     auto = any(p is not None and p.auto for p in plans)

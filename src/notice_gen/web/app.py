@@ -36,7 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..i18n import DOMAIN, LOCALE_DIR
-from ..register import Entry, open_register, series_for
+from ..register import Entry, open_register
 from . import forms, pipeline
 from .accounts import Accounts
 from .preview import Converter
@@ -385,49 +385,21 @@ async def issue(request: Request) -> Response:
 
 
 def _issue(desk: Desk, name: str, draft: forms.Draft, org: forms.Org, lang: str) -> None:
+    """Issue through the pipeline of `notice-gen render`: `number: auto` is numbered by the
+    register once the .docx is written, and written back into the record."""
     path = desk.record_path(name)
-    source = f"records/{name}.yaml"
+    if draft.number is None:
+        draft.number = "auto"
+        _save(desk, name, draft, org)
+    output = desk.folder("output")
     with pipeline.language(lang):
+        written = pipeline.issue(
+            path, output, desk.folder("templates"), desk.register, f"records/{name}.yaml"
+        )
         record, _warnings = pipeline.read(path)
-    register = open_register(desk.register)
-    try:
-        series = series_for(record)
-        fresh = register.number_for(source, record.kind) is None
-        number = register.reserve(series, source, record.kind)
-        try:
-            draft.number = number
-            _save(desk, name, draft, org)
-            with pipeline.language(lang):
-                record, _warnings = pipeline.read(path)
-                data = pipeline.render(record, desk.folder("templates"), f"{name}.docx")
-            output = desk.folder("output")
-            pipeline.write_output(output, f"{name}.docx", data, path)
-            pdf = desk.converter.pdf(data)
-            pipeline.write_output(output, f"{name}.pdf", pdf, path)
-            symbol = pipeline.symbol(record)
-            register.confirm(
-                Entry(
-                    series=series,
-                    number=number,
-                    symbol=symbol,
-                    date=record.date,
-                    kind=record.kind,
-                    subject=record.subject,
-                    signer=record.signer.name if record.signer else "",
-                    recipients="; ".join(record.recipients),
-                    archive=record.archive,
-                    source=source,
-                )
-            )
-        except BaseException as exc:
-            if fresh:
-                register.release(series, number, str(exc)[:200])
-                draft.number = None
-                _save(desk, name, draft, org)
-            raise
-    finally:
-        register.close()
-    mark = {"number": number, "symbol": symbol, "sha256": _digest(path)}
+    pdf = desk.converter.pdf(written.read_bytes())
+    pipeline.write_output(output, f"{name}.pdf", pdf, path)
+    mark = {"number": record.number, "symbol": pipeline.symbol(record), "sha256": _digest(path)}
     target = desk.folder(".desk/issued") / f"{name}.json"
     pipeline.atomic_write(target, json.dumps(mark).encode("utf-8"))
 
@@ -516,6 +488,26 @@ async def register_print(request: Request) -> Response:
     year, kind = _filters(request)
     entries = await run_in_threadpool(_entries, desk, year, kind)
     return page(request, "register_print.html", entries=entries, year=year, kind=kind)
+
+
+@guarded()
+async def register_book(request: Request) -> Response:
+    """The printable book of one year (`notice-gen register export`), .docx or .xlsx."""
+    desk: Desk = request.app.state.desk
+    ext = request.path_params["ext"]
+    year, _kind = _filters(request)
+    if ext not in ("docx", "xlsx"):
+        raise Refused(404)
+    year = year or dt.date.today().year
+    entries = await run_in_threadpool(_entries, desk, year, None)
+    data = await run_in_threadpool(pipeline.book, entries, year, f".{ext}")
+    filename = f"so-van-ban-di-{year}.{ext}"
+    disposition = f'attachment; filename="{filename}"'
+    media = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[ext]
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @guarded()
@@ -643,6 +635,7 @@ def create_app(
         Route("/org", save_organisation, methods=["POST"]),
         Route("/register", register_page),
         Route("/register/print", register_print),
+        Route("/register/so-van-ban-di.{ext}", register_book),
         Route("/templates", templates_page),
         Route("/templates", upload_template, methods=["POST"]),
         Route("/templates/builtin/{file}", builtin_template),
