@@ -3,9 +3,10 @@
 A 2,000-document `notice-gen batch` with fixed numbers (no register) beside the same
 batch with `number: auto` (numbers from a fresh SQLite register, taken in one transaction,
 confirmed in another; record files get their number written back), as a 2,000-row CSV and
-as a folder of 2,000 YAML records; each as a new process with `--jobs` = cores. Prints
-both rates and the ratio (goal: auto within 15 % of fixed).
-    python bench/register.py [--records N] [--register postgresql://…]
+as a folder of 2,000 YAML records; each as a new process with `--jobs` = cores, the two
+alternating for `--rounds` rounds (the best of each counts, against a busy machine).
+Prints both rates and the ratio (goal: auto within 15 % of fixed).
+    python bench/register.py [--records N] [--rounds R] [--register postgresql://…]
 """
 
 from __future__ import annotations
@@ -53,11 +54,12 @@ def timed(command: list[str], cwd: Path, register: str | None) -> float:
 def main() -> None:
     count = int(sys.argv[sys.argv.index("--records") + 1]) if "--records" in sys.argv else 2000
     shared = sys.argv[sys.argv.index("--register") + 1] if "--register" in sys.argv else None
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 2
     print(f"{count} documents per batch, --jobs = {os.cpu_count()}; documents/s end to end")
     print(f"{'source':<8} {'fixed':>8} {'auto':>8} {'auto/fixed':>11}")
     for form in ("csv", "folder"):
-        rates = {}
-        for auto in (False, True):
+        rates = {False: 0.0, True: 0.0}
+        for auto in (False, True) * rounds:
             with tempfile.TemporaryDirectory() as tmp:
                 work = Path(tmp)
                 if form == "csv":
@@ -67,7 +69,7 @@ def main() -> None:
                     folder = make_folder(work / "records", count, auto)
                     command = [*CLI, str(folder), "-o", str(work / "out")]
                 seconds = timed(command, work, shared if auto else None)
-                rates[auto] = count / seconds
+                rates[auto] = max(rates[auto], count / seconds)
                 if auto and shared is None:
                     assert (work / "so-van-ban-di.sqlite").is_file()
         ratio = rates[True] / rates[False]
