@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -250,3 +251,26 @@ def test_the_register_comes_from_the_environment(tmp_path, monkeypatch):
     assert (tmp_path / "so-chung.sqlite").is_file()
     assert not (tmp_path / "so-van-ban-di.sqlite").exists()
     assert os.environ["NOTICE_GEN_REGISTER"].endswith("so-chung.sqlite")
+
+
+def test_multi_record_files_are_remembered_by_record_and_the_manifest_lists_numbers(
+    tmp_path, location
+):
+    base = state(tmp_path / "co-quan.yaml")
+    (tmp_path / "hop.yaml").write_text(
+        "defaults:\n  number: auto\nrecords:\n"
+        "  - {subject: Về việc một, date: 2026-07-01}\n"
+        "  - {subject: Về việc hai, date: 2026-07-02}\n",
+        "utf-8",
+    )
+    for _run in range(2):
+        result = cli("batch", "hop.yaml", "--base", base, "-o", "out", "--register", location)
+        assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert [(d["where"], d["number"], d["status"]) for d in manifest["documents"]] == [
+        ("record 1", "01/TB-VP", "unchanged"),
+        ("record 2", "02/TB-VP", "unchanged"),
+    ]
+    assert "number: auto" in (tmp_path / "hop.yaml").read_text("utf-8")
+    with open_register(location) as book:
+        assert [e.source for e in book.entries()] == ["hop.yaml#record=1", "hop.yaml#record=2"]
