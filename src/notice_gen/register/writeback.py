@@ -17,6 +17,7 @@ from ..errors import OutputError
 from ..i18n import _
 
 AUTO = "auto"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
@@ -74,7 +75,7 @@ def _read(path: Path, fingerprint: str) -> bytes:
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
     """Where the value `auto` of the right `number:` key stands (YAML, and JSON)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError:
         return None
     if not isinstance(root, yaml.MappingNode):
