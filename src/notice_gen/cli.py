@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .cli_support import Group, Option, error, option, speak_click, warn
+from .cli_support import Group, Option, error, option, register_option, speak_click, warn
 from .errors import NoticeGenError
 from .i18n import N_, _, choose_language, set_language
 from .rules.profiles import KINDS, PROFILES
@@ -51,13 +51,6 @@ force_option = option(
 pdf_option = option(
     "--pdf", is_flag=True, help=N_("Also make a PDF of each document (LibreOffice).")
 )
-register_option = option(
-    "--register",
-    envvar="NOTICE_GEN_REGISTER",
-    metavar="PATH|URL",
-    help=N_("The register that gives `number: auto` its number: a SQLite file on this "
-            "machine or postgresql://… [default: so-van-ban-di.sqlite in the working folder]"),
-)  # fmt: skip
 templates_option = option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
@@ -129,15 +122,8 @@ def render(
     made: list[Path] = []
 
     def step(path: Path) -> None:
-        written, warnings = render_file(
-            path,
-            output,
-            force=force,
-            check=not no_check,
-            kind=kind,
-            templates=templates,
-            register=register,
-        )
+        written, warnings = render_file(path, output, force=force, check=not no_check, kind=kind,
+                                        templates=templates, register=register)  # fmt: skip
         warn(warnings)
         made.append(written)
         click.echo(f"{path} -> {written}")
@@ -162,14 +148,6 @@ def _pdf(documents: list[Path]) -> int:
         _("{done} PDF(s) written, {failed} failed").format(done=done, failed=len(failed)), err=True
     )
     return 1 if failed else 0
-
-
-def _pdf_failed(failed: dict[Path, str]) -> int:
-    for document, why in failed.items():
-        click.echo(
-            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
-        )
-    return 1
 
 
 @main.command(
