@@ -13,6 +13,7 @@ from conftest import RECORDS
 from helpers import body_paragraphs, notice_gen, record_problems, write_record
 from notice_gen import read_record, render_file
 from notice_gen.lint.check import check_file
+from notice_gen.pipeline.compose import number_line
 
 BEN_TRE = RECORDS / "clerk-ben-tre-2021.yaml"
 STATE = """\
@@ -139,12 +140,15 @@ def test_every_problem_of_a_record_is_reported_in_one_run(tmp_path):
     )
 
 
-def test_number_auto_is_accepted_and_left_blank_until_the_register_gives_it(tmp_path):
+def test_number_auto_is_blank_until_the_register_gives_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default register: so-van-ban-di.sqlite here
+    monkeypatch.delenv("NOTICE_GEN_REGISTER", raising=False)
     record, _ = read_record(write(tmp_path, STATE.replace("number: 5", "number: auto")))
     assert record.number == "auto"
+    assert number_line(record).replace(" ", "") == "Số:/TB-VP"  # blank, as without a number
     document, _ = rendered(tmp_path, write(tmp_path, STATE.replace("number: 5", "number: auto")))
-    assert document.tables[0].cell(1, 0).paragraphs[0].text.startswith("Số:")
-    assert "auto" not in document.tables[0].cell(1, 0).paragraphs[0].text
+    assert document.tables[0].cell(1, 0).paragraphs[0].text.startswith("Số: 01/")
+    assert (tmp_path / "so-van-ban-di.sqlite").is_file()
 
 
 @pytest.mark.parametrize("written", ['"Lưu: VT, Văn phòng Tỉnh ủy"', "VT", "Lưu VT"])

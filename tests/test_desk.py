@@ -8,7 +8,9 @@ import sqlite3
 import subprocess
 import zipfile
 
+import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx import Document
 from starlette.testclient import TestClient
@@ -279,3 +281,26 @@ def test_every_page_string_has_a_vietnamese_translation():
         strings |= set(re.findall(r"_\('([^']+)'\)", page.read_text("utf-8")))
     missing = sorted(s for s in strings if vi(s) == s)
     assert missing == []
+
+
+def test_register_settings_live_in_the_organisation_file_and_the_book_downloads(desk, tmp_path):
+    assert post(desk, "/org", {**ORG, "series": "per-kind"}).status_code == 200
+    org = yaml.safe_load((tmp_path / "orgs" / "vp.yaml").read_text("utf-8"))
+    assert org["register"] == {"series": "per-kind"}
+    assert "register" not in (tmp_path / "orgs" / "vp.desk.yaml").read_text("utf-8")
+    assert forms.read_org(tmp_path / "orgs" / "vp.yaml").series == "per-kind"
+    name = str(post(desk, "/doc/new", {"kind": "thong-bao-ket-luan"}).url).rsplit("/", 1)[1]
+    assert "01/TB-VP" in post(desk, f"/doc/{name}/issue", notice()).text
+    record = (tmp_path / "records" / f"{name}.yaml").read_text("utf-8")
+    assert "\nnumber: 1\n" in record  # written back by the pipeline of `render`
+    page = desk.get("/register?year=2026").text
+    assert 'href="/register/so-van-ban-di.docx?year=2026"' in page
+    book = desk.get("/register/so-van-ban-di.docx?year=2026")
+    assert 'filename="so-van-ban-di-2026.docx"' in book.headers["content-disposition"]
+    rows = [[c.text for c in r.cells] for r in Document(io.BytesIO(book.content)).tables[0].rows]
+    assert ["01/TB-VP", "03/02/2026"] in [r[:2] for r in rows]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(desk.get("/register/so-van-ban-di.xlsx?year=2026").content)
+    )
+    assert "01/TB-VP" in [c.value for row in sheet.active.iter_rows() for c in row]
+    assert desk.get("/register/so-van-ban-di.pdf").status_code == 404

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .cli_support import Group, Option, error, option, speak_click, warn
+from .cli_support import Group, Option, error, option, register_option, speak_click, warn
 from .errors import NoticeGenError
 from .i18n import N_, _, choose_language, set_language
 from .rules.profiles import KINDS, PROFILES
@@ -106,6 +106,7 @@ def main() -> None:
 @option("--kind", type=click.Choice(KINDS), help=N_("Render another kind from the same record."))
 @pdf_option
 @templates_option
+@register_option
 def render(
     records: tuple[Path, ...],
     output: Path,
@@ -114,15 +115,15 @@ def render(
     kind: str | None,
     pdf: bool,
     templates: Path | None,
+    register: str | None,
 ) -> None:
     from .pipeline.document import render_file
 
     made: list[Path] = []
 
     def step(path: Path) -> None:
-        written, warnings = render_file(
-            path, output, force=force, check=not no_check, kind=kind, templates=templates
-        )
+        written, warnings = render_file(path, output, force=force, check=not no_check, kind=kind,
+                                        templates=templates, register=register)  # fmt: skip
         warn(warnings)
         made.append(written)
         click.echo(f"{path} -> {written}")
@@ -147,14 +148,6 @@ def _pdf(documents: list[Path]) -> int:
         _("{done} PDF(s) written, {failed} failed").format(done=done, failed=len(failed)), err=True
     )
     return 1 if failed else 0
-
-
-def _pdf_failed(failed: dict[Path, str]) -> int:
-    for document, why in failed.items():
-        click.echo(
-            _("error: {message}").format(message=f"{document.with_suffix('.pdf')}: {why}"), err=True
-        )
-    return 1
 
 
 @main.command(
@@ -221,6 +214,7 @@ def validate(records: tuple[Path, ...]) -> None:
 @option("--no-check", is_flag=True, help=N_("Do not check the documents."))
 @pdf_option
 @templates_option
+@register_option
 def batch(
     sources: tuple[Path, ...],
     output: Path,
@@ -234,6 +228,7 @@ def batch(
     pdf: bool,
     templates: Path | None,
     wait: bool,
+    register: str | None,
 ) -> None:
     from .pipeline import batch as engine
 
@@ -262,6 +257,7 @@ def batch(
         "check": check,
         "templates": templates,
         "wait": wait,
+        "register": register,
     }
     try:
         if tty:

@@ -20,7 +20,7 @@ import click.termui
 import click.types
 
 from .errors import NoticeGenError
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 
 CLICK_MODULES = (
     click.core,
@@ -113,3 +113,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def option(*names: str, **attrs: Any) -> Callable[[F], F]:
     """`click.option` with a translated help text."""
     return click.option(*names, cls=Option, **attrs)
+
+
+register_option = option(
+    "--register",
+    envvar="NOTICE_GEN_REGISTER",
+    metavar="PATH|URL",
+    help=N_("The register that gives `number: auto` its number: a SQLite file on this "
+            "machine or postgresql://… [default: so-van-ban-di.sqlite in the working folder]"),
+)  # fmt: skip

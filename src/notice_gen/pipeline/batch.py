@@ -25,6 +25,7 @@ from ..rules.profiles import KINDS
 from .journal import Lock, finish, journal, recover, reserve, unreserve
 from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
+from .numbering import Numbered, Numbers, number_jobs, symbol
 from .sheets import SHEETS, read_sheet
 from .write import OutputDir, WriteError, os_message, put, sha256
 
@@ -43,6 +44,7 @@ class Job:
     name: str = ""
     recorded: str | None = None  # SHA-256 notice-gen wrote for this output before
     note: str = ""  # how its sheet was read (encoding, separator), said once per run
+    numbered: Numbered | None = None  # its record, numbered by the register (numbering.py)
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Result:
     error: str = ""
     sha256: str = ""
     exit_code: int = 0
+    number: str = ""  # the number and sign printed, `05/TB-VP`
 
 
 # -- sources ---------------------------------------------------------------
@@ -166,7 +169,10 @@ def _source(job: Job) -> Source:
 def name_job(job: Job, pattern: str | None) -> tuple[str, str]:
     """The job's output name, or an error message."""
     try:
-        return output_name(job, _source(job).data, pattern), ""
+        data = _source(job).data
+        if job.numbered and job.numbered.record:
+            data = {**data, "number": job.numbered.record.number}
+        return output_name(job, data, pattern), ""
     except NoticeGenError as exc:
         return "", str(exc)
 
@@ -189,7 +195,8 @@ def produce(job: Job, settings: Settings) -> Result:
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
-        record, _warnings = validate(_source(job))
+        record = job.numbered.validated() if job.numbered else validate(_source(job))[0]
+        result.number = symbol(record) if isinstance(record.number, int) else ""
         folder = Path(settings.templates) if settings.templates else None
         template = template_for(record, Path(job.path or job.source), folder)
         data = render_record(record, template)
@@ -203,6 +210,8 @@ def produce(job: Job, settings: Settings) -> Result:
         result.status, result.sha256 = put(
             target, data, job.recorded, force=settings.force, durable=False
         )
+        if job.numbered and result.status in ("written", "unchanged"):
+            job.numbered.write_back()
     except WriteError as exc:
         result.error, result.exit_code = str(exc), 1
     except OSError as exc:
@@ -229,8 +238,10 @@ def run(
     templates: Path | None = None,
     progress: Callable[[Result], None] = lambda result: None,
     wait: bool = False,
+    register: str | None = None,
 ) -> list[Result]:
-    """Make every job's document; returns one result per job, in job order."""
+    """Make every job's document; returns one result per job, in job order. Documents
+    with `number: auto` are numbered from the `register` (pipeline/numbering.py)."""
     import_module("notice_gen.pipeline.document")  # loaded before workers fork
 
     fields(pattern or "")
@@ -240,7 +251,9 @@ def run(
     spare = reserve(out_dir, len(jobs))
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     results: dict[int, Result] = {}
+    numbers = Numbers(None, jobs)
     try:
+        numbers = number_jobs(jobs, register, lambda *a: _map(pool, *a), _source)
         if pattern:
             names = list(_map(pool, name_job, jobs, [pattern] * len(jobs)))
         else:
@@ -277,9 +290,12 @@ def run(
             finally:
                 finish(out_dir, [_row(results[i]) for i in sorted(results)])
     finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
-        lock.release()
+        try:
+            numbers.settle({i: r.status for i, r in results.items()})
+        finally:
+            if pool:
+                pool.shutdown(wait=True, cancel_futures=True)
+            lock.release()
     return [results[i] for i in sorted(results)]
 
 

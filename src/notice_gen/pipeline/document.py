@@ -16,6 +16,7 @@ from ..record.load import load, select_kind
 from ..record.model import Record
 from ..record.validate import validate
 from ..rules.profiles import KINDS
+from . import numbering
 from .compose import context
 from .paths import record_template
 from .write import OutputDir
@@ -63,17 +64,26 @@ def render_file(
     check: bool = True,
     kind: str | None = None,
     templates: Path | None = None,
+    register: str | None = None,
+    source: str | None = None,
 ) -> tuple[Path, list[Problem | Finding]]:
     """Render the record at `path` to `out_dir/<stem>.docx`, checked against its profile
-    unless `check` is false; returns the document's path and the warnings."""
+    unless `check` is false; returns the document's path and the warnings.
+
+    `number: auto` takes its number from the `register` (`numbering.in_use`) once the
+    document is written, and the number is written back into `path`; the register knows
+    the document as `source` (default: `path` relative to the working folder)."""
     path = Path(path)
+    fingerprint = numbering.stamp(path)
     record, problems = read_record(path, kind)
     warnings: list[Problem | Finding] = list(problems)
     template = template_for(record, path, templates)
-    data = render_record(record, template)
     name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
-    if check:
-        warnings += check_rendered(data, record, template, name)
     output = OutputDir(out_dir)
-    output.write(name, data, path, force=force)
+    source = source or numbering.source_key(path)
+    with numbering.issued(record, path, source, register, fingerprint) as record:
+        data = render_record(record, template)
+        if check:
+            warnings += check_rendered(data, record, template, name)
+        output.write(name, data, path, force=force)
     return output.path / name, warnings

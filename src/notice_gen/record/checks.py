@@ -13,6 +13,7 @@ from ..rules.profiles import PROFILES
 from ..rules.wording import COMMITTEE, archive_body, authority_marker, bare
 from .load import KeyPath, Source
 from .model import Point, Record, Signer
+from .register import register_problems
 from .text import emphasis
 
 
@@ -22,6 +23,7 @@ def check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pro
     problems: list[Problem] = []
     warnings: list[Problem] = []
     problems += _capitals(record, source) + _wording(record, source)
+    problems += [source.problem(key, message) for key, message in register_problems(record)]
     warnings += _unpaired(record, source)
     signer = record.signer or Signer(position="-", name="-")
     if signer.authority is not None:

@@ -87,7 +87,8 @@ def fields(loc: KeyPath) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
             continue
-        info = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        named = {f.alias or n: f for n, f in getattr(model, "model_fields", {}).items()}
+        info = named.get(part)
         if info is None:
             return []
         model = next((m for m in _models(info.annotation)), None)

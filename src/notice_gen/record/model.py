@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from ..i18n import _
 from ..rules.profiles import KINDS, PROFILES, Profile
+from .register import RegisterSettings
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
@@ -187,6 +188,8 @@ class Record(_Model):
     template: Line | None = None  # a Word template of your own, relative to the record
     tone_marks: Literal["keep", "modern"] = "keep"  # "modern": hoà -> hòa, thuỷ -> thủy
     historical: bool = False  # a re-typed old document: dates outside the rulebook allowed
+    secret: bool = False  # a secret document: its own series where the rulebook allows it
+    register_: RegisterSettings | None = Field(None, alias="register")  # numbering settings
 
     @property
     def rules(self) -> Profile:

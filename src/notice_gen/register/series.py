@@ -3,41 +3,28 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from ..i18n import _
+from ..record.register import RegisterSettings
+from ..rules.numbering import NUMBERING
 from .model import Entry, RegisterError, Series
-from .numbering import NUMBERING
 
-TERM = re.compile(r"^(\d{4})-(\d{4})$")
-
-
-class RegisterSettings(BaseModel):
-    """The `register:` block of an organisation file (or a record)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    series: Literal["single", "per-kind"] | None = None  # State: one series or one per kind
-    term: Annotated[str, Field(pattern=TERM.pattern)] | None = None  # Party: 2025-2030
-    secret: bool | None = None  # secret documents (`secret: true`) keep their own series
-    body: Annotated[str, Field(pattern=r"^\S(.*\S)?$")] | None = None  # advisory body
+__all__ = ["RegisterSettings", "entry_for", "series_for"]
 
 
 def series_for(
     record: Any, settings: RegisterSettings | None = None, *, today: date | None = None
 ) -> Series:
     """The series of a validated record (`profile`, `kind`, `issuer.code`, `date`, `year`,
-    and `secret`/`register` when the model has them); `settings` overrides `record.register`.
+    `secret`, `register_`: the `register:` block); `settings` overrides the record's block.
 
     State: per issuer code per year (the document's date, else `year`, else today), one
     series or one per kind; Party: per issuer, per kind, per `register.term`.
     """
     if settings is None:
-        own = getattr(record, "register", None)
+        own = getattr(record, "register_", None)
         settings = own if isinstance(own, RegisterSettings) else RegisterSettings()
     rules = NUMBERING[record.profile]
     secret = bool(getattr(record, "secret", False))

@@ -76,6 +76,7 @@ class Register:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.where = backend.where
+        self.depth = 0  # transactions open (`together`)
         with backend.transaction():
             if isinstance(backend, PostgresBackend):  # concurrent CREATE IF NOT EXISTS
                 backend.query("SELECT pg_advisory_xact_lock(14)")
@@ -90,6 +91,20 @@ class Register:
 
     def close(self) -> None:
         self.backend.close()
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """One transaction for every call in the block: a batch reserves, confirms or
+        releases many numbers with one commit. The series stay locked until it ends."""
+        if self.depth:
+            yield
+            return
+        self.depth += 1
+        try:
+            with self.backend.transaction():
+                yield
+        finally:
+            self.depth -= 1
 
     # -- reading --------------------------------------------------------------
 
@@ -133,7 +148,7 @@ class Register:
 
     def reserve(self, series: Series, source: str, kind: str) -> int:
         """The next number of the series for this document, or the one it already has."""
-        with self.backend.transaction():
+        with self.together():
             last = self._lock(series)
             held = self._held(source, kind)
             if held is not None:
@@ -173,7 +188,7 @@ class Register:
 
     def confirm(self, entry: Entry) -> None:
         """The document was written: record its row in the book."""
-        with self.backend.transaction():
+        with self.together():
             self._lock(entry.series)
             row = self._row(entry.series, entry.number)
             if row is None:
@@ -186,7 +201,7 @@ class Register:
 
     def claim(self, entry: Entry) -> None:
         """Register a number typed by hand; `DuplicateNumber` when another document has it."""
-        with self.backend.transaction():
+        with self.together():
             self._lock(entry.series)
             row = self._row(entry.series, entry.number)
             if row is not None:
@@ -207,7 +222,7 @@ class Register:
     def release(self, series: Series, number: int, reason: str) -> None:
         """The document was not written: free its reserved number if it is still the series'
         last, else cancel it with `reason` (never reused). Issued numbers are left alone."""
-        with self.backend.transaction():
+        with self.together():
             last = self._lock(series)
             row = self._row(series, number)
             if row is None or row["status"] != "reserved":
@@ -226,7 +241,7 @@ class Register:
             raise RegisterError(_("say why the number is cancelled (--reason)"))
         if number < 1:
             raise RegisterError(_("a number starts at 1"))
-        with self.backend.transaction():
+        with self.together():
             self._lock(series)
             row = self._row(series, number)
             if row is None:

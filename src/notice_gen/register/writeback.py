@@ -17,6 +17,7 @@ from ..errors import OutputError
 from ..i18n import _
 
 AUTO = "auto"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
@@ -31,13 +32,16 @@ def stamp(path: Path) -> str:
         ) from None
 
 
-def write_number(path: Path, number: int, fingerprint: str, kind: str | None = None) -> bool:
+def write_number(
+    path: Path, number: int, fingerprint: str, kind: str | None = None, *, durable: bool = True
+) -> bool:
     """Replace `number: auto` by `number` in the record file `path`.
 
     `kind` is the kind being rendered: its block's `number: auto` (`giay-moi: {number: auto}`)
     is written first; the top level one only for the record's own kind. Returns False when the
     file has no such `number: auto` (it came from an organisation file: the register remembers
     the source instead). Raises `OutputError` when the file changed since `fingerprint`.
+    `durable=False` skips the sync to disk (a batch: the register remembers the source).
     """
     path = Path(path)
     raw = _read(path, fingerprint)
@@ -47,7 +51,9 @@ def write_number(path: Path, number: int, fingerprint: str, kind: str | None = N
     if span is None:
         return False
     changed = text[: span[0]] + str(number) + text[span[1] :]
-    _replace(path, (codecs.BOM_UTF8 if bom else b"") + changed.encode("utf-8"), fingerprint)
+    _replace(
+        path, (codecs.BOM_UTF8 if bom else b"") + changed.encode("utf-8"), fingerprint, durable
+    )
     return True
 
 
@@ -69,7 +75,7 @@ def _read(path: Path, fingerprint: str) -> bytes:
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
     """Where the value `auto` of the right `number:` key stands (YAML, and JSON)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError:
         return None
     if not isinstance(root, yaml.MappingNode):
@@ -107,13 +113,14 @@ def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
     return found.get("") if kind is None or own == kind else None
 
 
-def _replace(path: Path, content: bytes, fingerprint: str) -> None:
+def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> None:
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.chmod(temp, path.stat().st_mode & 0o7777)
         _read(path, fingerprint)  # still the file that was read
         os.replace(temp, path)

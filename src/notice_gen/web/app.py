@@ -24,6 +24,7 @@ from .documents import check, document, download, home, issue, new_document, pre
 from .office import (
     builtin_template,
     organisation,
+    register_book,
     register_page,
     register_print,
     save_organisation,
@@ -73,6 +74,7 @@ def create_app(
         Route("/org", save_organisation, methods=["POST"]),
         Route("/register", register_page),
         Route("/register/print", register_print),
+        Route("/register/so-van-ban-di.{ext}", register_book),
         Route("/templates", templates_page),
         Route("/templates", upload_template, methods=["POST"]),
         Route("/templates/builtin/{file}", builtin_template),

@@ -18,7 +18,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ..register import entry_for, open_register, series_for
 from . import forms, pipeline
 from .desk import Desk, Refused, form_of, guarded, lang_of, page
 
@@ -220,36 +219,21 @@ async def issue(request: Request) -> Response:
 
 
 def _issue(desk: Desk, name: str, draft: forms.Draft, org: forms.Org, lang: str) -> None:
+    """Issue through the pipeline of `notice-gen render`: `number: auto` is numbered by the
+    register once the .docx is written, and written back into the record."""
     path = desk.record_path(name)
-    source = f"records/{name}.yaml"
+    if draft.number is None:
+        draft.number = "auto"
+        _save(desk, name, draft, org)
+    output = desk.folder("output")
     with pipeline.language(lang):
+        written = pipeline.issue(
+            path, output, desk.folder("templates"), desk.register, f"records/{name}.yaml"
+        )
         record, _warnings = pipeline.read(path)
-    register = open_register(desk.register)
-    try:
-        series = series_for(record)
-        fresh = register.number_for(source, record.kind) is None
-        number = register.reserve(series, source, record.kind)
-        try:
-            draft.number = number
-            _save(desk, name, draft, org)
-            with pipeline.language(lang):
-                record, _warnings = pipeline.read(path)
-                data = pipeline.render(record, desk.folder("templates"), f"{name}.docx")
-            output = desk.folder("output")
-            pipeline.write_output(output, f"{name}.docx", data, path)
-            pdf = desk.converter.pdf(data)
-            pipeline.write_output(output, f"{name}.pdf", pdf, path)
-            symbol = pipeline.symbol(record)
-            register.confirm(entry_for(record, series, number, source=source, symbol=symbol))
-        except BaseException as exc:
-            if fresh:
-                register.release(series, number, str(exc)[:200])
-                draft.number = None
-                _save(desk, name, draft, org)
-            raise
-    finally:
-        register.close()
-    mark = {"number": number, "symbol": symbol, "sha256": _digest(path)}
+    pdf = desk.converter.pdf(written.read_bytes())
+    pipeline.write_output(output, f"{name}.pdf", pdf, path)
+    mark = {"number": record.number, "symbol": pipeline.symbol(record), "sha256": _digest(path)}
     target = desk.folder(".desk/issued") / f"{name}.json"
     pipeline.atomic_write(target, json.dumps(mark).encode("utf-8"))
 

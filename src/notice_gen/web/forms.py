@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from starlette.datastructures import FormData
@@ -122,9 +122,9 @@ def _get(data: Any, dotted: str) -> Any:
 
 @dataclass
 class Org:
-    """An issuing body as the desk keeps it: `orgs/<slug>.yaml`, which records extend,
-    and `orgs/<slug>.desk.yaml` with what only the desk uses (the standing signers and
-    the register settings)."""
+    """An issuing body as the desk keeps it: `orgs/<slug>.yaml`, which records extend
+    (with its `register:` block), and `orgs/<slug>.desk.yaml` with what only the desk uses
+    (the standing signers)."""
 
     profile: str = "nd30"
     parent: str = ""
@@ -155,11 +155,14 @@ class Org:
         data["archive"] = self.archive.strip()
         if self.signers:
             data["signer"] = self.signers[0]
+        if self.profile == "nd30":
+            data["register"] = {"series": self.series}
+        elif self.term.strip():
+            data["register"] = {"term": self.term.strip()}
         return data
 
     def desk_keys(self) -> dict[str, Any]:
-        register = {"series": self.series, **({"term": self.term} if self.term else {})}
-        return {"signers": self.signers, "register": register}
+        return {"signers": self.signers}
 
 
 def _one_or_lines(text: str) -> str | list[str]:
@@ -198,7 +201,7 @@ def read_org(path: Path) -> Org:
     issuer = data.get("issuer") or {}
     join = "\n".join
     parent, name = issuer.get("parent") or "", issuer.get("name") or ""
-    register = (extra or {}).get("register") or {}
+    register = data.get("register") or (extra or {}).get("register") or {}  # older desks
     signers = (extra or {}).get("signers") or ([data["signer"]] if data.get("signer") else [])
     return Org(
         profile=data.get("profile", "nd30"),
@@ -258,7 +261,7 @@ class Draft:
     recipients: list[str] = field(default_factory=list)
     archive: str = ""
     signer: int = 0
-    number: int | None = None
+    number: int | Literal["auto"] | None = None
 
 
 def draft_from_form(form: FormData, kind: str) -> Draft:

@@ -3,6 +3,7 @@ of outgoing documents, and the templates (list, upload through the doctor, downl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 from pathlib import Path
@@ -88,6 +89,26 @@ async def register_print(request: Request) -> Response:
     year, kind = _filters(request)
     entries = await run_in_threadpool(_entries, desk, year, kind)
     return page(request, "register_print.html", entries=entries, year=year, kind=kind)
+
+
+@guarded()
+async def register_book(request: Request) -> Response:
+    """The printable book of one year (`notice-gen register export`), .docx or .xlsx."""
+    desk: Desk = request.app.state.desk
+    ext = request.path_params["ext"]
+    year, _kind = _filters(request)
+    if ext not in ("docx", "xlsx"):
+        raise Refused(404)
+    year = year or dt.date.today().year
+    entries = await run_in_threadpool(_entries, desk, year, None)
+    data = await run_in_threadpool(pipeline.book, entries, year, f".{ext}")
+    filename = f"so-van-ban-di-{year}.{ext}"
+    disposition = f'attachment; filename="{filename}"'
+    media = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[ext]
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @guarded()

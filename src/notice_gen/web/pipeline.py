@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -19,13 +18,14 @@ from ..docx.doctor import diagnose as doctor_diagnose
 from ..docx.template import available_templates, builtin_templates, find_template
 from ..errors import NoticeGenError, Problem, RecordError
 from ..i18n import choose_language, set_language
-from ..pipeline.compose import number_line
-from ..pipeline.document import check_rendered, render_record
+from ..pipeline.document import check_rendered, render_file, render_record
+from ..pipeline.numbering import symbol
 from ..pipeline.variables import model_variables
 from ..pipeline.write import OutputDir, atomic_write
 from ..record.load import load, select_kind
 from ..record.model import Record
 from ..record.validate import validate
+from ..register import Entry, export
 from ..rules.profiles import DOC_TYPES, KINDS, PROFILES
 
 __all__ = [
@@ -37,9 +37,11 @@ __all__ = [
     "Record",
     "atomic_write",
     "available_templates",
+    "book",
     "builtin_templates",
     "check",
     "diagnose",
+    "issue",
     "language",
     "read",
     "render",
@@ -65,10 +67,7 @@ def language(lang: str) -> Iterator[None]:
 
 def read(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
     """The validated record at `path` and its warnings; raises `RecordError`."""
-    source = select_kind(load(path), kind, KINDS)
-    if "register" not in Record.model_fields:  # the register block, until the model has it
-        source.data.pop("register", None)
-    return validate(source)
+    return validate(select_kind(load(path), kind, KINDS))
 
 
 def check(text: str, folder: Path, kind: str | None = None) -> tuple[Record | None, list[Problem]]:
@@ -103,9 +102,22 @@ def write_output(folder: Path, name: str, data: bytes, source: Path) -> Path:
     return output.path / name
 
 
-def symbol(record: Record) -> str:
-    """The number and sign as the register writes them: `05/TB-VP`, `135-TB/TU`."""
-    return re.sub(r"^Số:?\s*", "", number_line(record)).strip()
+def issue(path: Path, output: Path, templates: Path, register: str, source: str) -> Path:
+    """Render the record at `path` into `output` as `render` does: `number: auto` takes the
+    next number of the `register` once the document is written (known there as `source`),
+    and the number is written back into `path`. Returns the document's path."""
+    written, _warnings = render_file(
+        path, output, templates=templates, register=register, source=source
+    )
+    return written
+
+
+def book(entries: list[Entry], year: int, suffix: str) -> bytes:
+    """The printable Sổ đăng ký văn bản đi of `entries` (Phụ lục IV), .docx or .xlsx."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"so-van-ban-di-{year}{suffix}"
+        export(entries, path, year)
+        return path.read_bytes()
 
 
 def diagnose(data: bytes, filename: str) -> tuple[list[Issue], set[str]]:

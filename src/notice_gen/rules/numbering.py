@@ -1,4 +1,4 @@
-"""The numbering rules of each rulebook, in one place (to join `rules/` with the profiles).
+"""The numbering rules of each rulebook, in one place.
 
 ND 30/2020 Điều 15, format-rules §4.1: numbers run from 01 on 1 January to 31 December per
 issuing body; the head decides one series or one per kind; secret documents and advisory

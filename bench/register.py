@@ -1,0 +1,80 @@
+"""The cost of `number: auto`, measured side by side in one run.
+
+A 2,000-document `notice-gen batch` with fixed numbers (no register) beside the same
+batch with `number: auto` (numbers from a fresh SQLite register, taken in one transaction,
+confirmed in another; record files get their number written back), as a 2,000-row CSV and
+as a folder of 2,000 YAML records; each as a new process with `--jobs` = cores, the two
+alternating for `--rounds` rounds (the best of each counts, against a busy machine).
+Prints both rates and the ratio (goal: auto within 15 % of fixed).
+    python bench/register.py [--records N] [--rounds R] [--register postgresql://…]
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
+CLI = [sys.executable, "-m", "notice_gen", "batch"]
+
+
+def make_csv(path: Path, rows: int, auto: bool) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["number", "signer.name", "subject"])
+        for n in range(1, rows + 1):
+            out.writerow(["auto" if auto else n, f"Nguyễn Văn {n}", f"Về việc số {n} của năm"])
+    return path
+
+
+def make_folder(path: Path, records: int, auto: bool) -> Path:
+    path.mkdir()
+    text = SAMPLE.read_text("utf-8")
+    for n in range(1, records + 1):
+        number = "auto  # số do sổ đăng ký cấp" if auto else str(n)
+        (path / f"r{n:05d}.yaml").write_text(text.replace("number: 5", f"number: {number}"))
+    return path
+
+
+def timed(command: list[str], cwd: Path, register: str | None) -> float:
+    env = {k: v for k, v in os.environ.items() if k != "NOTICE_GEN_REGISTER"}
+    if register:
+        command = [*command, "--register", register]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd, env=env)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    count = int(sys.argv[sys.argv.index("--records") + 1]) if "--records" in sys.argv else 2000
+    shared = sys.argv[sys.argv.index("--register") + 1] if "--register" in sys.argv else None
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 2
+    print(f"{count} documents per batch, --jobs = {os.cpu_count()}; documents/s end to end")
+    print(f"{'source':<8} {'fixed':>8} {'auto':>8} {'auto/fixed':>11}")
+    for form in ("csv", "folder"):
+        rates = {False: 0.0, True: 0.0}
+        for auto in (False, True) * rounds:
+            with tempfile.TemporaryDirectory() as tmp:
+                work = Path(tmp)
+                if form == "csv":
+                    sheet = make_csv(work / "rows.csv", count, auto)
+                    command = [*CLI, str(sheet), "--base", str(SAMPLE), "-o", str(work / "out")]
+                else:
+                    folder = make_folder(work / "records", count, auto)
+                    command = [*CLI, str(folder), "-o", str(work / "out")]
+                seconds = timed(command, work, shared if auto else None)
+                rates[auto] = max(rates[auto], count / seconds)
+                if auto and shared is None:
+                    assert (work / "so-van-ban-di.sqlite").is_file()
+        ratio = rates[True] / rates[False]
+        print(f"{form:<8} {rates[False]:>8.1f} {rates[True]:>8.1f} {ratio:>10.0%}")
+
+
+if __name__ == "__main__":
+    main()
