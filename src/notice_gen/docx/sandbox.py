@@ -74,8 +74,8 @@ class Budget:
 
 
 class _Marks(Extension):
-    """Puts `{{ _ng_mark(N) }}` before the N-th tag, so the budget knows where it is and
-    every loop iteration is counted."""
+    """Puts `{{ "N"|_ng_mark }}` before the N-th tag, so the budget knows where it is and
+    every loop iteration is counted (a filter: called directly, not through `call`)."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         count = 0
@@ -83,10 +83,9 @@ class _Marks(Extension):
             if token.type in ("block_begin", "variable_begin"):
                 line = token.lineno
                 yield Token(line, "variable_begin", "{{")
-                yield Token(line, "name", MARK)
-                yield Token(line, "lparen", "(")
                 yield Token(line, "string", str(count))
-                yield Token(line, "rparen", ")")
+                yield Token(line, "pipe", "|")
+                yield Token(line, "name", MARK)
                 yield Token(line, "variable_end", "}}")
                 count += 1
             yield token
@@ -106,11 +105,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.budget = Budget()
         self.globals.clear()
         self.globals.update(GLOBALS)
-        self.globals[MARK] = self._mark
         self.globals[CONCAT] = self._concat
         self.filters = {name: self._bounded(name, f) for name, f in self.filters.items()}
+        self.filters[MARK] = self._mark
 
-    def _mark(self, tag: str) -> str:
+    @jinja2.pass_context  # never folded into a constant when the template is compiled
+    def _mark(self, _context: Any, tag: str) -> str:
         self.budget.tag = int(tag)
         self.budget.step()
         return ""
@@ -197,7 +197,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def compile_template(self, source: str) -> jinja2.Template:
         """A template compiled from checked `source`."""
-        code = self.compile(self.parse_checked(source))
+        return self.compile_tree(self.parse_checked(source))
+
+    def compile_tree(self, tree: nodes.Template) -> jinja2.Template:
+        """A template compiled from a tree `parse_checked` gave."""
+        code = self.compile(tree)
         return self.template_class.from_code(self, code, self.make_globals(None), None)
 
     def render_part(self, template: jinja2.Template, context: dict[str, Any]) -> str:

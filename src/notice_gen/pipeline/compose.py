@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from ..docx.proof import RunText
 from ..docx.properties import generator
 from ..docx.template import emphasis_markup
 from ..record.text import emphasis
@@ -45,7 +46,7 @@ RUN_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 
 
-class WordText(str):
+class WordText(RunText):
     """Text whose line breaks become Word line breaks when a template prints it, and
     whose symbol hyphens (`01-CT/TU`) become non-breaking hyphens."""
 
@@ -56,6 +57,12 @@ class WordText(str):
 class BodyText(WordText):
     """Body text (intro, points, closing): `*nghiêng*` and `**đậm**` become italic and
     bold runs, `\\*` an asterisk; a marker without its pair is printed as written."""
+
+    def pieces(self) -> list[tuple[str, str]]:
+        spans = emphasis(str(self))
+        if spans is None:
+            return [(_escaped(str(self)), "")]
+        return [(_escaped(piece), style) for piece, style in spans]
 
     def __html__(self) -> str:
         spans = emphasis(str(self))
