@@ -24,6 +24,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError, safe_range
+from markupsafe import Markup
 
 from ..i18n import _
 
@@ -37,6 +38,7 @@ CONCAT = "_ng_concat"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d{5,}|\*)|%[-#0 +]*\d*\.\d{5,}|\{[^{}]*:[^{}]*\d{5,}")
 GLOBALS = {"range": safe_range, "dict": dict}
+NOTHING = Markup("")  # what a mark prints, escaped already
 
 
 class LimitError(SecurityError):
@@ -113,7 +115,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def _mark(self, _context: Any, tag: str) -> str:
         self.budget.tag = int(tag)
         self.budget.step()
-        return ""
+        return NOTHING
 
     def _concat(self, *values: Any) -> Any:
         if sum(len(str(v)) for v in values) > MAX_STRING:

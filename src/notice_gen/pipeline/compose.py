@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -69,6 +69,7 @@ class BodyText(WordText):
         return emphasis_markup(spans, _escaped) if spans else _escaped(str(self))
 
 
+@lru_cache(maxsize=4096)  # a batch prints the same lines in many documents
 def _escaped(text: str) -> str:
     """`text` escaped for a `<w:t>`, line breaks and symbol hyphens made Word's own."""
     pieces, start = [], 0
