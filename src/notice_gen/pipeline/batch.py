@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -194,8 +195,14 @@ def _source(job: Job) -> Source:
         source = _entry(read(Path(job.source)), job.index or 0)
         check_tree(source.data, source.path)
     if base:
-        source = merge(load(Path(base)), source)
+        source = merge(_base(base), source)
     return select_kind(source, None, KINDS)
+
+
+@lru_cache(maxsize=8)
+def _base(path: str) -> Source:
+    """A `--base` or `extends` record, read once per process (never modified)."""
+    return load(Path(path))
 
 
 def name_job(job: Job, pattern: str | None) -> tuple[str, str]:

@@ -25,7 +25,7 @@ MAX_TEXT = 100_000  # characters of one value
 MAX_NODES = 200_000  # values in one file
 TOKENS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|\s)#[^\n]*""")
 MARKERS = re.compile(r"(?:[-?:](?:\s+|$))*")
-INDENTS = re.compile(r"[-?:\s]+")  # what indentation and list markers are made of
+PREFIX = "-?:" + "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # [-?:\s]
 
 
 def _refuse(path: Path, line: int | None, key: str, message: str) -> RecordError:
@@ -58,15 +58,16 @@ def check_depth(text: str, path: Path, block: bool = True) -> None:
     block indentation and `- ` items on one line), before a parser sees it.
 
     Most records are shallow at a glance: the open columns of a line lie within its
-    indentation and markers, all of them `[-?:\\s]` characters, so there are never more
-    than the longest run of those characters plus one; flow nesting never passes the
+    indentation and markers, all of them `[-?:\\s]` characters at its start, so there
+    are never more than the longest such prefix plus one; flow nesting never passes the
     count of `[` and `{`. When both together stay within the limit, no line is read."""
-    widest = max(map(len, INDENTS.findall(text)), default=0)
+    lines = text.splitlines()
+    widest = max((len(line) - len(line.lstrip(PREFIX)) for line in lines), default=0)
     if widest + 1 + text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     columns: list[int] = []
     flow = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" ")
         if block and flow == 0 and stripped and not stripped.startswith("#"):
             indent = len(line) - len(stripped)

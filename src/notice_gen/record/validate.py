@@ -288,7 +288,7 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     the types, the rulebook and the cross-field checks together.
     """
     source, cleaned = hygiene(source)
-    data = copy.deepcopy(source.data)
+    data = _copy(source.data)
     warnings = [*source.warnings, *cleaned, *_own_labels(data, source)]
     problems = _kind_requirements(source)
     record, errors, recovered = _model(data, source)
@@ -308,6 +308,15 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
         raise RecordError(_unique(problems))
     assert record is not None
     return record, warnings
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a record tree's mappings and lists (its texts are never changed)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 def _loc(error: Any) -> KeyPath:
