@@ -122,7 +122,7 @@ def prove(
         root = parse_xml("".join(walk.skeleton).encode("utf-8"))
     except (Unproven, etree.XMLSyntaxError):
         return False
-    found = {int(str(pi.text)): pi for pi in root.iter(etree.PI) if pi.target == "ng-slot"}
+    found = {int(str(pi.text)): pi for pi in root.iter(etree.PI) if _target(pi) == "ng-slot"}
     first = len(slots.slots)
     for n, (output, i, _expr) in enumerate(walk.outputs):
         slots.slots.append(_slot(found.get(n), root, emphasis))
@@ -143,7 +143,7 @@ def _slot(
     if parent is None or parent.tag != w("t") or run is None or run.tag != w("r"):
         return Slot()
     rpr = run.find(w("rPr"))
-    fixed = not any(p.target == "ng-branch" for p in run.iter(etree.PI)) and (
+    fixed = not any(_target(p) == "ng-branch" for p in run.iter(etree.PI)) and (
         rpr is None or not any(True for _ in rpr.iter(etree.PI))
     )
     spaced = all(t.get(XML_SPACE) == "preserve" for t in run.iter(w("t")))
@@ -266,3 +266,8 @@ class _Walk:
             self.tag, self.mode = match.group(1), "tag"
             return match.end()
         raise Unproven  # CDATA, a DOCTYPE, or a `<` that opens nothing
+
+
+def _target(pi: etree._Element) -> str:
+    """The target of a processing instruction (`ng-slot`, `ng-branch`)."""
+    return str(getattr(pi, "target", ""))

@@ -254,7 +254,7 @@ def _emphasis_runs(root: etree._Element) -> None:
         while original is not None and (original.tag != w("r") or original in marked):
             original = original.getprevious()
         found = original.find(w("rPr")) if original is not None else None
-        run.insert(0, _emphasis_properties(copy.deepcopy(found), style))
+        run.insert(0, _emphasis_properties(copy.deepcopy(found), style or ""))
         for text in original.iter(w("t")) if original is not None else ():
             text.set(XML_SPACE, "preserve")
         etree.cleanup_namespaces(run)
