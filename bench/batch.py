@@ -1,17 +1,24 @@
-"""Batch throughput, measured side by side in one run.
+"""Every speed figure of notice-gen, measured side by side in one run.
 
-- `notice-gen batch` of a 2,000-row CSV and of a folder of 2,000 YAML records (the
-  3-page 2014 sample), end to end to disk, as a new process with `--jobs` = cores;
+- `notice-gen batch` of a folder of 2,000 YAML records (the 3-page 2014 sample) and of
+  a 20,000-row CSV sheet over that sample (`--base`), each a new process with
+  `--jobs` = cores, end to end to disk, process start included; the peak RSS of the
+  batch process and of each worker (read from /proc while it runs);
 - a naive docxtpl loop (DocxTemplate(path); render(ctx, autoescape=True); save() per
-  record) over the same template and context;
-- peak RSS of the batch process and of its workers for 20,000 records.
-    python bench/batch.py [--big N]
+  record) over the same template and context, one core;
+- the engine alone: one compiled template rendering the same context in memory;
+- `notice-gen --help` and `notice-gen render` of the sample, each a new process
+  (median of several runs) beside a bare `python -c pass`.
+The machine (cores, CPU) and its load average are printed with the figures.
+    python bench/batch.py [--big N] [--folder N]
 """
 
 from __future__ import annotations
 
+import compileall
 import csv
-import resource
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "thong-bao-ket-luan-tuy-phong-2014.yaml"
-CLI = [sys.executable, "-m", "notice_gen", "batch"]
+CLI = [sys.executable, "-m", "notice_gen"]
+MB = 1024 * 1024
 
 
 def make_csv(path: Path, rows: int) -> Path:
@@ -41,13 +49,46 @@ def make_folder(path: Path, records: int) -> Path:
     return path
 
 
-def timed(command: list[str]) -> float:
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _family(pid: int) -> list[int]:
+    out = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return out
+    for child in children:
+        out += _family(int(child))
+    return out
+
+
+def batch(args: list[str]) -> tuple[float, int]:
+    """Wall seconds of `notice-gen batch ARGS` and the peak RSS of any of its processes."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen(
+        [*CLI, "batch", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peaks: dict[int, int] = {}
+    while process.poll() is None:
+        for pid in _family(process.pid):
+            peaks[pid] = max(peaks.get(pid, 0), _rss(pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(process.stderr.read().decode() if process.stderr else "batch failed")
+    return seconds, max(peaks.values(), default=0)
 
 
 def naive(records: int, out: Path) -> float:
+    """Seconds per document of the naive docxtpl loop."""
     from docxtpl import DocxTemplate
 
     from notice_gen import read_record
@@ -62,35 +103,88 @@ def naive(records: int, out: Path) -> float:
         doc = DocxTemplate(template)
         doc.render(ctx, autoescape=True)
         doc.save(out / f"{n}.docx")
-    return time.perf_counter() - start
+    return (time.perf_counter() - start) / records
+
+
+def engine(records: int) -> float:
+    """Seconds per document of the engine alone: render one context, in memory."""
+    from notice_gen import read_record
+    from notice_gen.docx.template import builtin_template, load_template
+    from notice_gen.pipeline.compose import context
+
+    record, _ = read_record(SAMPLE)
+    ctx = context(record)
+    template = load_template(builtin_template(record.kind, record.rules), record.rules)
+    template.render(ctx)
+    start = time.perf_counter()
+    for _ in range(records):
+        template.render(ctx)
+    return (time.perf_counter() - start) / records
+
+
+def wall(command: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def machine() -> str:
+    model = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{os.cpu_count()} cores, {model}"
+
+
+def load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main() -> None:
     big = int(sys.argv[sys.argv.index("--big") + 1]) if "--big" in sys.argv else 20_000
+    count = int(sys.argv[sys.argv.index("--folder") + 1]) if "--folder" in sys.argv else 2_000
+    jobs = str(os.cpu_count() or 1)
+    import notice_gen  # byte-compiled first, as an installed package is
+
+    compileall.compile_dir(Path(notice_gen.__file__).parent, quiet=1)
+    print(f"machine: {machine()}; before: {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sheet = make_csv(work / "rows.csv", 2000)
-        folder = make_folder(work / "records", 2000)
-        csv_s = timed([*CLI, str(sheet), "--base", str(SAMPLE), "-o", str(work / "a")])
-        yaml_s = timed([*CLI, str(folder), "-o", str(work / "b")])
-        (work / "c").mkdir()
-        naive_n = 200
-        naive_s = naive(naive_n, work / "c") / naive_n
-        ours = csv_s / 2000
-        print("documents/s, end to end to disk (3-page sample, --jobs = cores):")
-        print(f"  batch, 2,000-row CSV           {2000 / csv_s:7.0f} /s")
-        print(f"  batch, folder of 2,000 YAML    {2000 / yaml_s:7.0f} /s")
-        print(f"  naive docxtpl loop (200, 1 core){1 / naive_s:6.0f} /s")
-        print(f"  ratio batch CSV : naive         {naive_s / ours:6.1f}x")
-        big_sheet = make_csv(work / "big.csv", big)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        big_s = timed([*CLI, str(big_sheet), "--base", str(SAMPLE), "-o", str(work / "d")])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(f"  batch, {big:,}-row CSV          {big / big_s:7.0f} /s")
-        print(
-            f"peak RSS of one process (batch or a worker), {big:,} records: "
-            f"{max(peak, before) / 1024:.0f} MB"
+        folder = make_folder(work / "records", count)
+        sheet = make_csv(work / "rows.csv", big)
+        folder_s, folder_rss = batch([str(folder), "-o", str(work / "a"), "-j", jobs])
+        sheet_s, sheet_rss = batch(
+            [str(sheet), "--base", str(SAMPLE), "-o", str(work / "b"), "-j", jobs]
         )
+        (work / "c").mkdir()
+        naive_s = naive(100, work / "c")
+        engine_s = engine(500)
+        with tempfile.TemporaryDirectory() as out:
+            bare = wall([sys.executable, "-c", "pass"])
+            help_s = wall([*CLI, "--help"])
+            render_s = wall([*CLI, "render", str(SAMPLE), "-o", out, "--force"])
+    folder_rate, sheet_rate, naive_rate = count / folder_s, big / sheet_s, 1 / naive_s
+    print(f"after: {load()}")
+    print(f"documents/s, 3-page sample, to disk, --jobs {jobs}, process start included:")
+    rows = [
+        (f"batch, folder of {count:,} YAML", folder_rate, f"peak RSS {folder_rss / MB:.0f} MB"),
+        (f"batch, {big:,}-row CSV sheet", sheet_rate, f"peak RSS {sheet_rss / MB:.0f} MB"),
+        ("naive docxtpl loop, 1 core", naive_rate, ""),
+        ("engine alone (render, in memory, 1 core)", 1 / engine_s, ""),
+    ]
+    for name, rate, note in rows:
+        print(f"  {name:<42} {rate:7.0f} /s   {rate / naive_rate:5.1f}x naive   {note}")
+    print("start-up, median of 7 new processes:")
+    for name, seconds in (
+        ("python -c pass", bare),
+        ("notice-gen --help", help_s),
+        ("notice-gen render (3-page sample)", render_s),
+    ):
+        print(f"  {name:<42} {seconds:6.3f} s")
 
 
 if __name__ == "__main__":

@@ -232,7 +232,7 @@ def batch(
 ) -> None:
     from .pipeline import batch as engine
 
-    jobs = engine.jobs_from(list(sources), base)
+    jobs = engine.jobs_from(list(sources), base, workers)
     for note in dict.fromkeys(job.note for job in jobs if job.note):
         click.echo(note, err=True)
     if not jobs:
@@ -580,14 +580,10 @@ def run() -> None:
         sys.exit(1)
 
 
-from .register.cli import register as register_commands  # noqa: E402
-
-main.add_command(register_commands)
-from .importer.cli import import_command, reissue  # noqa: E402
-
-main.add_command(import_command)
-main.add_command(reissue)
-from .web.cli import serve, user  # noqa: E402  (the desk's commands)
-
-main.add_command(serve)
-main.add_command(user)
+main.lazy = {  # loaded when used (or listed by --help): the rest starts faster
+    "register": ("notice_gen.register.cli", "register"),
+    "import": ("notice_gen.importer.cli", "import_command"),
+    "reissue": ("notice_gen.importer.cli", "reissue"),
+    "serve": ("notice_gen.web.cli", "serve"),
+    "user": ("notice_gen.web.cli", "user"),
+}

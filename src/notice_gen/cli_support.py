@@ -8,6 +8,7 @@ error messages) go through the same catalog.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import IO, Any, TypeVar
 
 import click
@@ -99,6 +100,19 @@ class Group(_Translated, click.Group):
 
     command_class = Command
     group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}  # name -> (module, attribute), loaded on use
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, attribute = self.lazy[cmd_name]
+            self.add_command(getattr(import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
     "w": W,
@@ -42,6 +40,8 @@ def story_parts(content_types: bytes) -> dict[str, str]:
 
     Raises `etree.XMLSyntaxError` when the content types are not XML.
     """
+    from lxml import etree  # here: the rulebook imports this module, and needs no XML
+
     out: dict[str, str] = {}
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     for override in etree.fromstring(content_types, parser):

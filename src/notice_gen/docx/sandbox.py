@@ -25,6 +25,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+from markupsafe import Markup
 
 from ..i18n import _
 
@@ -38,6 +39,7 @@ CONCAT = "_ng_concat"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d{5,}|\*)|%[-#0 +]*\d*\.\d{5,}|\{[^{}]*:[^{}]*\d{5,}")
 GLOBALS = {"range": safe_range, "dict": dict}
+NOTHING = Markup("")  # what a mark prints, escaped already
 
 
 class LimitError(SecurityError):
@@ -75,8 +77,8 @@ class Budget:
 
 
 class _Marks(Extension):
-    """Puts `{{ _ng_mark(N) }}` before the N-th tag, so the budget knows where it is and
-    every loop iteration is counted."""
+    """Puts `{{ "N"|_ng_mark }}` before the N-th tag, so the budget knows where it is and
+    every loop iteration is counted (a filter: called directly, not through `call`)."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         count = 0
@@ -84,10 +86,9 @@ class _Marks(Extension):
             if token.type in ("block_begin", "variable_begin"):
                 line = token.lineno
                 yield Token(line, "variable_begin", "{{")
-                yield Token(line, "name", MARK)
-                yield Token(line, "lparen", "(")
                 yield Token(line, "string", str(count))
-                yield Token(line, "rparen", ")")
+                yield Token(line, "pipe", "|")
+                yield Token(line, "name", MARK)
                 yield Token(line, "variable_end", "}}")
                 count += 1
             yield token
@@ -107,14 +108,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.budget = Budget()
         self.globals.clear()
         self.globals.update(GLOBALS)
-        self.globals[MARK] = self._mark
         self.globals[CONCAT] = self._concat
         self.filters = {name: self._bounded(name, f) for name, f in self.filters.items()}
+        self.filters[MARK] = self._mark
 
-    def _mark(self, tag: str) -> str:
+    @jinja2.pass_context  # never folded into a constant when the template is compiled
+    def _mark(self, _context: Any, tag: str) -> str:
         self.budget.tag = int(tag)
         self.budget.step()
-        return ""
+        return NOTHING
 
     def _concat(self, *values: Any) -> Any:
         if sum(len(str(v)) for v in values) > MAX_STRING:
@@ -198,7 +200,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def compile_template(self, source: str) -> jinja2.Template:
         """A template compiled from checked `source`."""
-        code = self.compile(self.parse_checked(source))
+        return self.compile_tree(self.parse_checked(source))
+
+    def compile_tree(self, tree: nodes.Template) -> jinja2.Template:
+        """A template compiled from a tree `parse_checked` gave."""
+        code = self.compile(tree)
         return self.template_class.from_code(self, code, self.make_globals(None), None)
 
     def render_part(self, template: jinja2.Template, context: dict[str, Any]) -> str:

@@ -44,7 +44,8 @@ from ..rules.profiles import (
 from . import properties
 from .ns import NS, STORY_TYPES, XML_SPACE, story_parts, w
 from .package import PackageError, open_package, parse_xml, read_docx
-from .sandbox import Sandbox, seconds, tag_text
+from .proof import SLOT, Slots, prove
+from .sandbox import MARK, Sandbox, seconds, tag_text
 
 EMPHASIS = "urn:notice-gen:emphasis"  # marks the runs `emphasis_markup` opens, until rendered
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
@@ -132,19 +133,24 @@ class _Part:
     template: jinja2.Template | None = None  # None for a part copied as it is
     stored: bytes = b""  # a copied part: its zip entry, compressed once
     properties: bytes = b""  # a document properties part, filled in for each document
+    proven: bool = False  # well-formed whatever the context (see `proof`): not parsed
 
 
 class Template:
     """A .docx template compiled for one profile.
 
     Parts that carry no tags are compressed once; rendering a record runs Jinja on
-    the story parts and writes one zip, the same bytes for the same context.
+    the story parts and writes one zip, the same bytes for the same context. A story
+    part proven well-formed once (`proof.prove`) is not parsed again for each
+    document; `proof=False` parses every rendered part, as the full check.
     """
 
-    def __init__(self, path: Path, profile: Profile) -> None:
+    def __init__(self, path: Path, profile: Profile, *, proof: bool = True) -> None:
         self.path = path
         self.profile = profile
         self.env = Sandbox()
+        self.slots = Slots()
+        self.env.filters[SLOT] = self.slots.put
         self.parts: list[_Part] = []
         self.sources: dict[str, str] = {}
         for name, data, is_story in _prepared(path, profile):
@@ -157,7 +163,9 @@ class Template:
             source = data.decode("utf-8")
             self.sources[name] = source
             try:
-                self.parts.append(_Part(name, self.env.compile_template(source)))
+                tree = self.env.parse_checked(source)
+                proven = proof and prove(tree, self.slots, _emphasis_properties, MARK)
+                self.parts.append(_Part(name, self.env.compile_tree(tree), proven=proven))
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(
                     _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc.message)
@@ -173,7 +181,7 @@ class Template:
         entries = [
             part.stored
             or _compressed(
-                properties.fill(part.name, part.properties, context["properties"])
+                _filled(part.name, part.properties, tuple(context["properties"].items()))
                 if part.properties and "properties" in context
                 else part.properties or self._render_part(part, context),
                 1,
@@ -184,6 +192,7 @@ class Template:
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         name = part.name
+        self.slots.unproven = False
         try:
             xml = self.env.render_part(part.template, context).encode("utf-8")  # type: ignore[arg-type]
         except SecurityError as exc:
@@ -204,6 +213,8 @@ class Template:
                     path=self.path, part=name, tag=tag, detail=exc
                 )
             ) from None
+        if part.proven and not self.slots.unproven:
+            return xml
         try:
             root = parse_xml(xml)
         except etree.XMLSyntaxError as exc:
@@ -244,15 +255,27 @@ def _emphasis_runs(root: etree._Element) -> None:
         while original is not None and (original.tag != w("r") or original in marked):
             original = original.getprevious()
         found = original.find(w("rPr")) if original is not None else None
-        rpr = copy.deepcopy(found) if found is not None else etree.Element(w("rPr"))
-        run.insert(0, rpr)
-        for tag in ("b", "bCs") if "b" in style else ():
-            _set(rpr, tag, RPR_ORDER)
-        for tag in ("i", "iCs") if "i" in style else ():
-            _set(rpr, tag, RPR_ORDER)
+        run.insert(0, _emphasis_properties(copy.deepcopy(found), style or ""))
         for text in original.iter(w("t")) if original is not None else ():
             text.set(XML_SPACE, "preserve")
         etree.cleanup_namespaces(run)
+
+
+def _emphasis_properties(rpr: etree._Element | None, style: str) -> etree._Element:
+    """The run properties `rpr` (a copy, or None for none) with italic or bold added."""
+    if rpr is None:
+        rpr = etree.Element(w("rPr"))
+    for tag in ("b", "bCs") if "b" in style else ():
+        _set(rpr, tag, RPR_ORDER)
+    for tag in ("i", "iCs") if "i" in style else ():
+        _set(rpr, tag, RPR_ORDER)
+    return rpr
+
+
+@lru_cache(maxsize=256)
+def _filled(part: str, xml: bytes, values: tuple[tuple[str, str], ...]) -> bytes:
+    """A document properties part with `values` written in, kept for the next document."""
+    return properties.fill(part, xml, dict(values))
 
 
 def _compressed(data: bytes, level: int = 6) -> bytes:

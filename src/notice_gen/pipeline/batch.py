@@ -12,7 +12,8 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -26,20 +27,21 @@ from .journal import Lock, finish, journal, recover, reserve, unreserve
 from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
 from .numbering import Numbered, Numbers, number_jobs, symbol
-from .sheets import SHEETS, read_sheet
+from .sheets import SHEETS, row_numbers, sheet_row
 from .write import OutputDir, WriteError, os_message, put, sha256
 
 
 @dataclass
 class Job:
-    """One document to make: where its record comes from and what to call it."""
+    """One document to make: where its record comes from and what to call it. The
+    record itself is read where the document is made, never in the parent."""
 
     source: str  # file the record came from
     where: str  # "row 14", "record 3" or ""
     default_name: str  # output name without .docx when no pattern is given
-    path: str | None = None  # a record file, loaded in the worker
-    data: dict[str, Any] | None = None  # or a record already read (sheet row, YAML list)
-    positions: dict[KeyPath, tuple[str, int]] = field(default_factory=dict)
+    path: str | None = None  # a record file
+    row: int | None = None  # or a row of the sheet `source`
+    index: int | None = None  # or an entry of the `records:` list of `source`
     base: str | None = None  # a record whose keys are the defaults
     name: str = ""
     recorded: str | None = None  # SHA-256 notice-gen wrote for this output before
@@ -62,76 +64,104 @@ class Result:
 # -- sources ---------------------------------------------------------------
 
 
-def jobs_from(sources: list[Path], base: Path | None = None) -> list[Job]:
-    """Every job the sources hold, in a stable order. Record files are only named
-    here; the workers read them."""
+def jobs_from(sources: list[Path], base: Path | None = None, workers: int = 1) -> list[Job]:
+    """Every job the sources hold, in a stable order. Files are only named here: what
+    tells organisation files and multi-record files apart is read by `workers`
+    processes, sheets are only counted."""
     jobs: list[Job] = []
     for source in sources:
         if source.is_dir():
             files = sorted(p for p in source.rglob("*") if p.suffix.lower() in SUFFIXES)
-            texts = {path: path.read_text("utf-8", errors="replace") for path in files}
-            extended = _extended(texts)
+            scans = dict(zip(files, _scan_all(files, workers), strict=True))
+            extended = _extended(scans)
             for path in files:
                 if path.resolve() not in extended:
                     stem = str(path.relative_to(source).with_suffix(""))
-                    jobs += _file_jobs(path, base, stem, texts[path])
+                    jobs += _file_jobs(path, base, stem, scans[path])
         else:
-            jobs += _file_jobs(source, base, source.stem, None)
+            scan = None if source.suffix.lower() in SHEETS else _scan(source)
+            jobs += _file_jobs(source, base, source.stem, scan)
     return jobs
 
 
-def _extended(texts: dict[Path, str]) -> set[Path]:
+@dataclass(frozen=True)
+class Scan:
+    """What a record file says of itself: the file it extends, whether it names a
+    `kind`, and how many records its `records:` list holds (None: one record)."""
+
+    extends: str | None
+    kind: bool
+    records: int | None = None
+    unreadable: bool = False  # its `records:` could not be read: the parent says why
+
+
+def _scan(path: Path) -> Scan:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return Scan(None, True)
+    extends = None
+    if "extends" in text and (
+        match := re.search(r'^\s*"?extends"?\s*[:=]\s*"?([^"\n,]+)', text, re.M)
+    ):
+        extends = match.group(1).strip()
+    kind = bool(re.search(r'^\s*"?kind"?\s*[:=]', text, re.M))
+    if path.suffix.lower() not in (".yaml", ".yml") or not re.search(r"^records\s*:", text, re.M):
+        return Scan(extends, kind)
+    try:
+        return Scan(extends, kind, len(_records(read(path))))
+    except NoticeGenError:
+        return Scan(extends, kind, 0, unreadable=True)
+
+
+def _scan_all(files: list[Path], workers: int) -> list[Scan]:
+    if workers <= 1 or len(files) < 64:
+        return [_scan(path) for path in files]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(_map(pool, _scan, files))
+
+
+def _extended(scans: dict[Path, Scan]) -> set[Path]:
     """Files that other files extend and that name no `kind`: organisation files."""
-    out = set()
-    for path, text in texts.items():
-        if match := re.search(r'^\s*"?extends"?\s*[:=]\s*"?([^"\n,]+)', text, re.M):
-            out.add((path.parent / match.group(1).strip()).resolve())
-    records = {p.resolve() for p, t in texts.items() if re.search(r'^\s*"?kind"?\s*[:=]', t, re.M)}
-    return out - records
+    out = {(path.parent / scan.extends).resolve() for path, scan in scans.items() if scan.extends}
+    return out - {path.resolve() for path, scan in scans.items() if scan.kind}
 
 
-def _file_jobs(path: Path, base: Path | None, stem: str, text: str | None) -> list[Job]:
-    suffix = path.suffix.lower()
-    if suffix in SHEETS:
-        sheet = read_sheet(path, base)
+def _file_jobs(path: Path, base: Path | None, stem: str, scan: Scan | None) -> list[Job]:
+    default = str(base) if base else None
+    if path.suffix.lower() in SHEETS:
+        note, numbers = row_numbers(path, base)
         return [
-            Job(str(path), f"row {r.number}", f"{path.stem}-{r.number}", data=r.data,
-                positions=r.positions, base=r.base, note=sheet.note)
-            for r in sheet.rows
-        ]  # fmt: skip
-    if suffix in (".yaml", ".yml"):
-        if text is None:
-            text = path.read_text("utf-8", errors="replace")
-        if re.search(r"^records\s*:", text, re.M):
-            return _multi_jobs(read(path), base, stem)
-    return [Job(str(path), "", stem, path=str(path), base=str(base) if base else None)]
+            Job(str(path), f"row {n}", f"{path.stem}-{n}", row=n, base=default, note=note)
+            for n in numbers
+        ]
+    if scan is not None and scan.records is not None:
+        if scan.unreadable:
+            _records(read(path))  # raises, saying why
+        return [
+            Job(str(path), f"record {i + 1}", f"{stem}-{i + 1}", index=i, base=default)
+            for i in range(scan.records)
+        ]
+    return [Job(str(path), "", stem, path=str(path), base=default)]
 
 
-def _multi_jobs(source: Source, base: Path | None, stem: str) -> list[Job]:
-    """A YAML file of `defaults:` and `records:`."""
+def _records(source: Source) -> list[Any]:
+    """The `records:` list of a multi-record YAML file."""
     records = source.data.get("records")
     if not isinstance(records, list):
         raise RecordError([source.problem(("records",), _("expected a list of records"))])
+    return records
+
+
+def _entry(source: Source, i: int) -> Source:
+    """Entry `i` of a YAML file of `defaults:` and `records:`, over its defaults."""
+    record = _records(source)[i]
+    if not isinstance(record, dict):
+        record = {}
     defaults = source.data.get("defaults") or {}
-    jobs = []
-    for i, record in enumerate(records):
-        if not isinstance(record, dict):
-            record = {}
-        below = Source(source.path, defaults, _shift(source.positions, ("defaults",)))
-        over = Source(source.path, record, _shift(source.positions, ("records", i)))
-        merged = merge(below, over)
-        positions = {k: (str(f), n) for k, (f, n) in merged.positions.items()}
-        jobs.append(
-            Job(
-                str(source.path),
-                f"record {i + 1}",
-                f"{stem}-{i + 1}",
-                data=merged.data,
-                positions=positions,
-                base=str(base) if base else None,
-            )
-        )
-    return jobs
+    below = Source(source.path, defaults, _shift(source.positions, ("defaults",)))
+    over = Source(source.path, record, _shift(source.positions, ("records", i)))
+    return merge(below, over)
 
 
 def _shift(
@@ -155,15 +185,27 @@ def output_name(job: Job, data: dict[str, Any], pattern: str | None) -> str:
 
 
 def _source(job: Job) -> Source:
+    """The job's record, read here: its file, its sheet row or its `records:` entry."""
+    base = job.base
     if job.path:
         source = load(Path(job.path))
-    else:
-        positions = {k: (Path(f), n) for k, (f, n) in job.positions.items()}
-        source = Source(Path(job.source), job.data or {}, positions)
+    elif job.row is not None:
+        row = sheet_row(Path(job.source), job.row, Path(base) if base else None)
+        positions = {k: (Path(f), n) for k, (f, n) in row.positions.items()}
+        source, base = Source(Path(job.source), row.data, positions), row.base
         check_tree(source.data, source.path)
-    if job.base:
-        source = merge(load(Path(job.base)), source)
+    else:
+        source = _entry(read(Path(job.source)), job.index or 0)
+        check_tree(source.data, source.path)
+    if base:
+        source = merge(_base(base), source)
     return select_kind(source, None, KINDS)
+
+
+@lru_cache(maxsize=8)
+def _base(path: str) -> Source:
+    """A `--base` or `extends` record, read once per process (never modified)."""
+    return load(Path(path))
 
 
 def name_job(job: Job, pattern: str | None) -> tuple[str, str]:

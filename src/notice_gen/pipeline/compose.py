@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from ..docx.proof import RunText
 from ..docx.properties import generator
 from ..docx.template import emphasis_markup
 from ..record.model import Meeting, Person, Point, Record
@@ -45,7 +46,7 @@ RUN_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 
 
-class WordText(str):
+class WordText(RunText):
     """Text whose line breaks become Word line breaks when a template prints it, and
     whose symbol hyphens (`01-CT/TU`) become non-breaking hyphens."""
 
@@ -57,11 +58,18 @@ class BodyText(WordText):
     """Body text (intro, points, closing): `*nghiêng*` and `**đậm**` become italic and
     bold runs, `\\*` an asterisk; a marker without its pair is printed as written."""
 
+    def pieces(self) -> list[tuple[str, str]]:
+        spans = emphasis(str(self))
+        if spans is None:
+            return [(_escaped(str(self)), "")]
+        return [(_escaped(piece), style) for piece, style in spans]
+
     def __html__(self) -> str:
         spans = emphasis(str(self))
         return emphasis_markup(spans, _escaped) if spans else _escaped(str(self))
 
 
+@lru_cache(maxsize=4096)  # a batch prints the same lines in many documents
 def _escaped(text: str) -> str:
     """`text` escaped for a `<w:t>`, line breaks and symbol hyphens made Word's own."""
     pieces, start = [], 0

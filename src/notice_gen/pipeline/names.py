@@ -101,6 +101,9 @@ def finish(name: str, source: Path) -> str:
 
 def inside_folder(folder: Path, name: str) -> Path:
     """`folder/name`, checked to lie inside `folder` (symlinks resolved)."""
+    plain = not UNSAFE.search(name) and name.strip(".")
+    if plain and not (folder / name).is_symlink():
+        return folder / name  # a child of the folder, no link: inside without resolving
     target = (folder / name).resolve()
     if folder.resolve() not in target.parents:
         raise PatternError(

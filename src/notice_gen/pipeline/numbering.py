@@ -173,13 +173,12 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
 
 
 def _mentions_auto(jobs: list[Any]) -> bool:
-    """Whether `auto` is written in the jobs' data or in the files they read (a quick look
-    deciding whether a batch without a register needs one)."""
+    """Whether `auto` is written in the files the jobs read (their record, sheet or
+    multi-record file, their base): a quick look deciding whether a batch without a
+    register needs one."""
     files: list[str] = []
     for job in jobs:
-        if job.data is not None and AUTO_TEXT.search(repr(job.data).encode("utf-8")):
-            return True
-        files += [p for p in (job.path, job.base) if p]
+        files += [p for p in (job.path or job.source, job.base) if p]
     seen: set[Path] = set()
     while files:
         path = Path(files.pop()).resolve()

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,44 @@ class Sheet:
 
 def read_sheet(path: Path, base: Path | None = None) -> Sheet:
     """Every row of the CSV or XLSX sheet at `path` that holds something."""
+    note, header, rows = _cells(path)
+    records = (_record(path, header, n, values, base) for n, values in enumerate(rows, 2))
+    return Sheet([row for row in records if row is not None], note)
+
+
+def row_numbers(path: Path, base: Path | None = None) -> tuple[str, list[int]]:
+    """How the sheet was read, and the numbers of its rows that hold something; the
+    rows themselves are read where they are rendered (`sheet_row`). A cell naming a
+    file outside the sheet's folder is refused here, before anything is written."""
+    note, header, rows = _cells(path)
+    named = [bool(column) for column in header]
+    files = [column.split(".")[-1] == "conclusions" for column in header]
+    numbers = []
+    for n, values in enumerate(rows, 2):
+        for file, value in zip(files, values, strict=False):
+            if file and isinstance(value, str) and value:
+                cell_file(path, value)
+        if base or any(c and v not in (None, "") for c, v in zip(named, values, strict=False)):
+            numbers.append(n)
+    return note, numbers
+
+
+def sheet_row(path: Path, number: int, base: Path | None = None) -> Row:
+    """Row `number` of the sheet at `path`, the sheet read once per process."""
+    stat = path.stat()
+    header, rows = _cached_cells(str(path), stat.st_mtime_ns, stat.st_size)
+    row = _record(path, header, number, rows[number - 2], base)
+    return row if row is not None else Row(number, {})
+
+
+@lru_cache(maxsize=2)
+def _cached_cells(path: str, _mtime: int, _size: int) -> tuple[list[str], list[list[Any]]]:
+    _note, header, rows = _cells(Path(path))
+    return header, list(rows)
+
+
+def _cells(path: Path) -> tuple[str, list[str], Iterator[list[Any]]]:
+    """How the sheet was read, its header, and the cells of each row below it."""
     note = ""
     if path.suffix.lower() == ".csv":
         text, encoding = decode(_read_bytes(path), path)
@@ -62,7 +101,8 @@ def read_sheet(path: Path, base: Path | None = None) -> Sheet:
         rows: Iterator[list[Any]] = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     else:
         rows = _xlsx_rows(path)
-    return Sheet(list(_records(path, rows, base)), note)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    return note, header, rows
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -144,21 +184,21 @@ def sniff(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _records(path: Path, rows: Iterator[list[Any]], base: Path | None) -> Iterator[Row]:
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    for number, values in enumerate(rows, 2):
-        row = Row(number, {}, base=str(base) if base else None)
-        for column, value in zip(header, values, strict=False):
-            if not column or value in (None, ""):
-                continue
-            if column == "extends":
-                row.base = str(path.parent / value)
-                continue
-            keys = tuple(column.split("."))
-            _put(row.data, keys, _cell_value(keys[-1], value, path))
-            row.positions[keys] = (str(path), number)
-        if row.data or row.base:
-            yield row
+def _record(
+    path: Path, header: list[str], number: int, values: list[Any], base: Path | None
+) -> Row | None:
+    """The row's record, or None when it holds nothing."""
+    row = Row(number, {}, base=str(base) if base else None)
+    for column, value in zip(header, values, strict=False):
+        if not column or value in (None, ""):
+            continue
+        if column == "extends":
+            row.base = str(path.parent / value)
+            continue
+        keys = tuple(column.split("."))
+        _put(row.data, keys, _cell_value(keys[-1], value, path))
+        row.positions[keys] = (str(path), number)
+    return row if row.data or row.base else None
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:

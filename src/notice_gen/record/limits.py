@@ -9,6 +9,7 @@ aliases are refused (an alias bomb expands 1 KB into gigabytes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ MAX_TEXT = 100_000  # characters of one value
 MAX_NODES = 200_000  # values in one file
 TOKENS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|\s)#[^\n]*""")
 MARKERS = re.compile(r"(?:[-?:](?:\s+|$))*")
+PREFIX = "-?:" + "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # [-?:\s]
 
 
 def _refuse(path: Path, line: int | None, key: str, message: str) -> RecordError:
@@ -53,10 +55,19 @@ def check_size(path: Path, size: int) -> None:
 
 def check_depth(text: str, path: Path, block: bool = True) -> None:
     """Refuse nesting deeper than MAX_DEPTH, measured on the text (brackets, and for YAML
-    block indentation and `- ` items on one line), before a parser sees it."""
+    block indentation and `- ` items on one line), before a parser sees it.
+
+    Most records are shallow at a glance: the open columns of a line lie within its
+    indentation and markers, all of them `[-?:\\s]` characters at its start, so there
+    are never more than the longest such prefix plus one; flow nesting never passes the
+    count of `[` and `{`. When both together stay within the limit, no line is read."""
+    lines = text.splitlines()
+    widest = max((len(line) - len(line.lstrip(PREFIX)) for line in lines), default=0)
+    if widest + 1 + text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
     columns: list[int] = []
     flow = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" ")
         if block and flow == 0 and stripped and not stripped.startswith("#"):
             indent = len(line) - len(stripped)
@@ -132,28 +143,22 @@ def check_tree(data: Any, path: Path, positions: dict[Any, int] | None = None) -
     text that is not Unicode (lone surrogates such as JSON's `\\ud800`)."""
     from .load import key_name
 
+    def refuse(key: tuple[str | int, ...], message: str) -> RecordError:
+        return _refuse(path, (positions or {}).get(key), key_name(key), message)
+
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     count = 0
     while stack:
         key, value = stack.pop()
         count += 1
-        line = (positions or {}).get(key)
-        where = key_name(key)
         if count > MAX_NODES:
-            raise _refuse(path, line, where, _("more than {n} values").format(n=MAX_NODES))
+            raise refuse(key, _("more than {n} values").format(n=MAX_NODES))
         if isinstance(value, (dict, list)):
             if len(key) > MAX_DEPTH:
-                raise _refuse(
-                    path,
-                    line,
-                    where,
-                    _("nested more than {limit} levels deep").format(limit=MAX_DEPTH),
-                )
+                raise refuse(key, _("nested more than {limit} levels deep").format(limit=MAX_DEPTH))
             if len(value) > MAX_ITEMS:
-                raise _refuse(
-                    path,
-                    line,
-                    where,
+                raise refuse(
+                    key,
                     _("{count} entries; a list or mapping may have {limit} at most").format(
                         count=len(value), limit=MAX_ITEMS
                     ),
@@ -161,18 +166,16 @@ def check_tree(data: Any, path: Path, positions: dict[Any, int] | None = None) -
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for name, item in items:
                 if isinstance(name, str):
-                    _check_text(name, path, line, where)
+                    _check_text(name, key, refuse)
                 stack.append(((*key, name), item))
         elif isinstance(value, str):
-            _check_text(value, path, line, where)
+            _check_text(value, key, refuse)
 
 
-def _check_text(text: str, path: Path, line: int | None, where: str) -> None:
+def _check_text(text: str, key: tuple[str | int, ...], refuse: Callable[..., RecordError]) -> None:
     if len(text) > MAX_TEXT:
-        raise _refuse(
-            path,
-            line,
-            where,
+        raise refuse(
+            key,
             _("a text of {count} characters; the limit is {limit}").format(
                 count=len(text), limit=MAX_TEXT
             ),
@@ -180,9 +183,7 @@ def _check_text(text: str, path: Path, line: int | None, where: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise _refuse(
-            path,
-            line,
-            where,
+        raise refuse(
+            key,
             _("holds a broken character (a lone surrogate such as \\ud800); retype the text"),
         ) from None

@@ -68,7 +68,7 @@ VNI_MARK = re.compile("[aeouyôö][øûïåäëü]|[AEOUYÔÖ][ØÛÏÅÄËÜ]")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACES = re.compile("[\u00a0\u2007\u202f\t]")
 BREAKS = re.compile("[\x0b\x0c\u2028\u2029\x85]")
-CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # and what XML forbids
 MODERN_TONES = {  # old-style placement (hoà, khoẻ, thuỷ) -> modern (hòa, khỏe, thủy)
     "oà": "òa",
     "oá": "óa",

@@ -7,8 +7,8 @@ path, in the clerk's words (`explain.py`).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
+from typing import Any
 
 from ..errors import Problem, RecordError
 from .checks import check_rules, kind_requirements
@@ -26,7 +26,7 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     the types, the rulebook and the cross-field checks together.
     """
     source, cleaned = hygiene(source)
-    data = copy.deepcopy(source.data)
+    data = _copy(source.data)
     warnings = [*source.warnings, *cleaned, *own_labels(data, source)]
     warnings += split_authority(data, source)
     if moved := archive_from_recipients(data, source):
@@ -51,6 +51,15 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
         raise RecordError(_unique(problems))
     assert record is not None
     return record, warnings
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a record tree's mappings and lists (its texts are never changed)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 def _under(key: str, failed: str) -> bool:

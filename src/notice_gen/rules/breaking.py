@@ -202,7 +202,9 @@ def _balanced(text: str, room: int, size: float, bold: bool) -> tuple[str, ...]:
 def symbol_hyphens(text: str) -> list[int]:
     """Positions of the hyphens inside document symbols (`01-CT/TU`, `05/TB-VP`,
     `30/2020/NĐ-CP`, the blank `Số      -TB/TU`): words with both `/` and `-`."""
-    out = []
+    out: list[int] = []
+    if "/" not in text or "-" not in text:
+        return out
     for match in SYMBOL.finditer(text):
         found = match.group()
         if "/" in found and "-" in found:
