@@ -53,6 +53,7 @@ class Result:
     status: str  # written, unchanged, skipped, kept, failed
     error: str = ""
     sha256: str = ""
+    warnings: list[str] = field(default_factory=list)  # as `render` prints them
     exit_code: int = 0
 
 
@@ -189,13 +190,14 @@ def produce(job: Job, settings: Settings) -> Result:
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
-        record, _warnings = validate(_source(job))
+        record, warnings = validate(_source(job))
+        result.warnings = [str(w) for w in warnings]
         folder = Path(settings.templates) if settings.templates else None
         template = template_for(record, Path(job.path or job.source), folder)
         data = render_record(record, template)
         key = (str(template), record.profile)
         if settings.check == "all" or (settings.check == "first" and key not in _checked):
-            check_rendered(data, record, template, job.name)
+            result.warnings += map(str, check_rendered(data, record, template, job.name))
             _checked.add(key)
         target = inside_folder(Path(settings.out_dir), job.name)
         intent = {"output": job.name, "status": "writing", "sha256": sha256(data)}
