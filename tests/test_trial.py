@@ -34,7 +34,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 def test_a_typed_label_on_a_line_with_a_colon_is_not_doubled(tmp_path):
     body, warnings, _ = rendered(tmp_path, TRIAL / "ben-tre.yaml")
     assert body[2] == (
-        '2. Về chủ trương "nắm": đây là chủ trương đúng, cần tiếp tục triển khai, phát huy '
+        "2. Về chủ trương “nắm”: đây là chủ trương đúng, cần tiếp tục triển khai, phát huy "
         "những mặt đạt được, rút kinh nghiệm những hạn chế, đưa chủ trương đi vào chiều sâu, "
         "có hiệu quả hơn."
     )

@@ -29,6 +29,7 @@ from ..rules.wording import (
     archive_body,
     authority_marker,
     bare,
+    curly_quotes,
     in_sentence,
     usual_title,
 )
@@ -283,7 +284,7 @@ def _agenda(items: list[str]) -> list[dict[str, str]]:
 
 
 def _paragraph(text: str, lead: str = "", heading: str = "") -> dict[str, str]:
-    body = text if isinstance(text, BodyText) else WordText(text)
+    body = (BodyText if isinstance(text, BodyText) else WordText)(curly_quotes(text))
     return {"label": WordText(lead), "heading": WordText(heading), "text": body}
 
 
@@ -349,8 +350,10 @@ def header_lines(record: Record) -> dict[str, list[str]]:
     return {
         "parent": _lines(record.issuer.parent or [], column, styles["NGParent"].size, bold=False),
         "issuer": _lines(record.issuer.name, column, styles["NGIssuer"].size, bold=True),
-        "title": _lines(record.title or [], full, subject.size, bold=True),
-        "subject": _lines(record.subject.split("\n"), full, subject.size, bold=True),
+        "title": _lines(
+            [curly_quotes(t) for t in record.title or []], full, subject.size, bold=True
+        ),
+        "subject": _lines(curly_quotes(record.subject).split("\n"), full, subject.size, bold=True),
     }
 
 

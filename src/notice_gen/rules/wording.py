@@ -104,3 +104,12 @@ def in_sentence(item: str, *, lower: bool = False) -> str:
     if lower and len(words) > 1 and words[1][:1].islower() and words[0][1:].islower():
         return text[:1].lower() + text[1:]
     return text
+
+
+OPENING_QUOTE = re.compile(r'(?:^|(?<=[\s(\[{“‘]))"')  # after the start, a space or a bracket
+
+
+def curly_quotes(text: str) -> str:
+    """Straight double quotes as printed: `“` opening (at the start, after a space or a
+    bracket), `”` closing otherwise."""
+    return OPENING_QUOTE.sub("“", text).replace('"', "”") if '"' in text else text
