@@ -19,7 +19,13 @@ from ..docx.properties import generator
 from ..docx.template import emphasis_markup
 from ..record.model import Meeting, Person, Point, Record
 from ..record.text import emphasis
-from ..rules.breaking import HEADER_COLUMNS, balanced_lines, symbol_hyphens
+from ..rules.breaking import (
+    CLOSING_COLUMNS,
+    HEADER_COLUMNS,
+    balanced_lines,
+    kept_end,
+    symbol_hyphens,
+)
 from ..rules.lines import fraction_line
 from ..rules.metrics import width
 from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
@@ -128,10 +134,13 @@ def short_date(day: date) -> str:
 
 
 def recipient_lines(record: Record) -> list[str]:
-    """`- X;` for each recipient (`,` under HD 36) and the archive line last."""
+    """`- X;` for each recipient (`,` under HD 36) and the archive line last; an item that
+    wraps in the Nơi nhận column keeps its last two syllables together."""
     rules = record.rules
     lines = [f"- {bare(item)}{rules.separator}" for item in record.recipients]
-    return [*lines, rules.archive_format.format(archive=archive_body(record.archive, rules))]
+    lines.append(rules.archive_format.format(archive=archive_body(record.archive, rules)))
+    size = rules.styles["NGRecipient"].size
+    return [kept_end(line, CLOSING_COLUMNS[0], size) for line in lines]
 
 
 def signer_lines(record: Record) -> dict[str, str]:

@@ -22,6 +22,8 @@ from ..docx.ns import mm
 from .metrics import width
 
 HEADER_COLUMNS = (mm(70), mm(95))  # built-in header table: issuing body | Quốc hiệu, twips
+CLOSING_COLUMNS = (mm(80), mm(85))  # built-in closing table: Nơi nhận | signature, twips
+NO_BREAK_SPACE = "\u00a0"
 FIT = 0.98  # share of a column a computed line may fill (rounding in Word and LibreOffice)
 MAX_LINES = 6
 
@@ -286,3 +288,12 @@ def symbol_hyphens(text: str) -> list[int]:
         if "/" in found and "-" in found:
             out += [match.start() + i for i, ch in enumerate(found) if ch == "-"]
     return out
+
+
+def kept_end(line: str, room: int, size: float) -> str:
+    """A left-aligned line that wraps within `room` twips, with its last two words joined
+    by a non-breaking space: the wrapped line never holds one syllable alone."""
+    if width(line, size) <= room * FIT or line.count(" ") < 2:
+        return line
+    head, _, last = line.rpartition(" ")
+    return f"{head}{NO_BREAK_SPACE}{last}"
