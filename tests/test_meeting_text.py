@@ -25,7 +25,7 @@ def test_the_minutes_print_the_agenda_before_the_proceedings(tmp_path):
     assert body[at - 1] == "Thư ký (người ghi biên bản): Lê Thị Hồng, Phó Chánh Văn phòng Tỉnh ủy."
     assert body[at + 1 : at + 4] == [
         "1. Tổng kết 4 năm thực hiện Kế hoạch số 23-KH/TU.",
-        '2. Triển khai Chỉ thị số 01-CT/TU về thi đua "Đồng khởi mới".',
+        "2. Triển khai Chỉ thị số 01-CT/TU về thi đua “Đồng khởi mới”.",
         "Nội dung (theo diễn biến cuộc họp):",
     ]
 

@@ -113,7 +113,7 @@ def test_the_storage_line_typed_as_the_last_recipient_is_the_archive(tmp_path):
     _, warnings, document = rendered(tmp_path, TRIAL / "cum-6-binh-thuan.yaml")
     recipients = [p.text for p in document.tables[-1].cell(0, 0).paragraphs if p.text]
     assert recipients[-2:] == [
-        "- Ban Thường vụ các huyện ủy, thị ủy: Hàm Thuận Nam, Hàm Thuận Bắc, Bắc Bình, La Gi,",
+        "- Ban Thường vụ các huyện ủy, thị ủy: Hàm Thuận Nam, Hàm Thuận Bắc, Bắc Bình, La\u00a0Gi,",
         "- Lưu Ban Tuyên giáo Tỉnh ủy.",
     ]
     assert f"{TRIAL / 'cum-6-binh-thuan.yaml'}:30: recipients[2]: the last recipient is the " \
