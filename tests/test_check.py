@@ -263,7 +263,7 @@ def test_render_refuses_a_document_that_breaks_a_rule(tmp_path, monkeypatch):
     with pytest.raises(TemplateError) as exc:
         render_file(DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml", tmp_path, force=True)
     render._compiled.cache_clear()
-    assert "DATE: the date line is italic" in str(exc.value)
+    assert "DATE: the date line should be italic; make it italic" in str(exc.value)
     assert "van-ban.state.docx" in str(exc.value)
     assert not list(tmp_path.glob("*.docx"))
 

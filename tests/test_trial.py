@@ -34,7 +34,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 def test_a_typed_label_on_a_line_with_a_colon_is_not_doubled(tmp_path):
     body, warnings, _ = rendered(tmp_path, TRIAL / "ben-tre.yaml")
     assert body[2] == (
-        '2. Về chủ trương "nắm": đây là chủ trương đúng, cần tiếp tục triển khai, phát huy '
+        "2. Về chủ trương “nắm”: đây là chủ trương đúng, cần tiếp tục triển khai, phát huy "
         "những mặt đạt được, rút kinh nghiệm những hạn chế, đưa chủ trương đi vào chiều sâu, "
         "có hiệu quả hơn."
     )
@@ -113,7 +113,7 @@ def test_the_storage_line_typed_as_the_last_recipient_is_the_archive(tmp_path):
     _, warnings, document = rendered(tmp_path, TRIAL / "cum-6-binh-thuan.yaml")
     recipients = [p.text for p in document.tables[-1].cell(0, 0).paragraphs if p.text]
     assert recipients[-2:] == [
-        "- Ban Thường vụ các huyện ủy, thị ủy: Hàm Thuận Nam, Hàm Thuận Bắc, Bắc Bình, La Gi,",
+        "- Ban Thường vụ các huyện ủy, thị ủy: Hàm Thuận Nam, Hàm Thuận Bắc, Bắc Bình, La\u00a0Gi,",
         "- Lưu Ban Tuyên giáo Tỉnh ủy.",
     ]
     assert f"{TRIAL / 'cum-6-binh-thuan.yaml'}:30: recipients[2]: the last recipient is the " \

@@ -22,11 +22,13 @@ from docx.shared import Pt, Twips
 from lxml import etree
 
 from notice_gen.docx.template import apply_styles
+from notice_gen.rules.breaking import CLOSING_COLUMNS
 from notice_gen.rules.profiles import LAYOUTS, ND30, PARTY_HD05, Profile, mm
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
 HEADER_WIDTHS = (mm(70), mm(95))
-SIGNATURE_WIDTHS = (mm(80), mm(85))
+SIGNATURE_WIDTHS = CLOSING_COLUMNS
+MINUTES_SPACE = 12  # pt before the minutes' signature titles, as before the Nơi nhận
 STYLE_NAMES = {  # style id -> name shown in Word
     "NGParent": "NG Parent body",
     "NGIssuer": "NG Issuing body",
@@ -156,7 +158,8 @@ def _header(document: Document, profile: Profile) -> None:
     _para(_cell(table, 1, 1), "NGDate", "{{ date_line }}")
 
 
-def _title_and_body(document: Document, profile: Profile) -> None:
+def _title_and_body(document: Document, profile: Profile, kept: int = 1) -> None:
+    """Title, subject and the body loop; the last `kept` paragraphs are NGBodyLast."""
     _para(document, "NGDocType", "{{ doc_type }}")
     _loop(document, "NGSubject", "title_lines", "{{ line }}")
     _para(document, "NGSubject", "{{ subject }}")
@@ -164,9 +167,10 @@ def _title_and_body(document: Document, profile: Profile) -> None:
         _para(document, "NGRuleSubject")
     else:
         _para(document, "NGSeparator", "{{ title_separator }}")
-    # the last paragraph has its own style, kept with the Nơi nhận and signature below
+    # the last paragraph(s) have their own style, kept with the Nơi nhận and signature below
     _para(document, "NGBody", "{%p for p in body %}")
-    _para(document, "NGBody", "{%p if not loop.last %}")
+    last = "not loop.last" if kept == 1 else f"loop.revindex > {kept}"
+    _para(document, "NGBody", f"{{%p if {last} %}}")
     _para(document, "NGBody", "{{ p.label }}|{{ p.heading }}|{{ p.text }}", bold_runs=(1,))
     _para(document, "NGBodyLast", "{%p else %}")
     _para(document, "NGBodyLast", "{{ p.label }}|{{ p.heading }}|{{ p.text }}", bold_runs=(1,))
@@ -181,7 +185,8 @@ def _minutes_signatures(document: Document) -> None:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for column in (0, 1):
         cell = _cell(table, 0, column)
-        _para(cell, "NGPosition", f"{{{{ minutes_signers[{column}].title }}}}")
+        title = _para(cell, "NGPosition", f"{{{{ minutes_signers[{column}].title }}}}")
+        title.paragraph_format.space_before = Pt(MINUTES_SPACE)  # after the text, as a page has
         for _ in range(4):
             cell.add_paragraph()
         _para(cell, "NGSignerName", f"{{{{ minutes_signers[{column}].name }}}}")
@@ -249,7 +254,8 @@ def build(profile: Profile, layout: str) -> bytes:
     section.left_margin, section.right_margin = Twips(left), Twips(right)
     section.header_distance = section.footer_distance = Twips(profile.header_distance)
     _header(document, profile)
-    _title_and_body(document, profile)
+    # minutes end on a one-line "Cuộc họp kết thúc …": the paragraph before it comes too
+    _title_and_body(document, profile, kept=2 if layout == "bien-ban" else 1)
     if layout == "bien-ban":
         _minutes_signatures(document)
     else:

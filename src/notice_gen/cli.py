@@ -292,6 +292,7 @@ def _summary(results: list[Any], output: Path) -> int:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
+        warn(result.warnings)
         if result.error:
             error(result.error)
     parts = ", ".join(f"{n} {_(status)}" for status, n in sorted(counts.items()))

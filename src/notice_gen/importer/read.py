@@ -125,20 +125,36 @@ class _Reader:
                 self.container(tc, (where, j - 1, top))
 
     def paragraph(self, p: etree._Element, where: str, cell: tuple[str, int, int] | None) -> None:
+        """One paragraph; in a table cell (header, Nơi nhận, signature) each line typed
+        with Shift+Enter is a paragraph of its own, as a văn thư means it."""
         para = self.doc.para(p, where)
         spans = tuple(Span(r.text, r.bold, r.italic) for r in para.runs if r.text)
         listed = self.numbering.label(p)
-        self.out.append(
-            Para(
-                where=where,
-                spans=spans,
-                label=listed[0] if listed else "",
-                level=listed[1] if listed else None,
-                align=para.align,
-                column=cell[1] if cell else None,
-                table=cell[2] if cell else None,
+        for line in _lines(spans) if cell else [spans]:
+            self.out.append(
+                Para(
+                    where=where,
+                    spans=line,
+                    label=listed[0] if listed else "",
+                    level=listed[1] if listed else None,
+                    align=para.align,
+                    column=cell[1] if cell else None,
+                    table=cell[2] if cell else None,
+                )
             )
-        )
+            listed = None
+
+
+def _lines(spans: tuple[Span, ...]) -> list[tuple[Span, ...]]:
+    """`spans` cut at their line breaks (Word's `w:br`, read as `\n`)."""
+    lines: list[list[Span]] = [[]]
+    for span in spans:
+        for i, part in enumerate(span.text.split("\n")):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append(Span(part, span.bold, span.italic))
+    return [tuple(line) for line in lines]
 
 
 def read_draft(path: Path) -> list[Para]:

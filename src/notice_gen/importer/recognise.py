@@ -171,17 +171,18 @@ class Recogniser:
         if any(bold) and not all(bold):
             first = bold.index(True)
             parent, name = lines[:first], lines[first:]
-            guess = None
+            guess = above = None
         else:
             parent, name = lines[:-1], lines[-1:]
             guess = _("the last header line taken as the issuing body") if parent else None
+            above = _("the header lines above the issuing body taken as its parent body")
         if parent:
             value = [norm(p.text) for p in parent]
             self.put(
                 ("issuer", "parent"),
                 value[0] if len(value) == 1 else value,
                 parent[0].para.at(),
-                guess,
+                above,
             )
         value = [norm(p.text) for p in name]
         self.put(

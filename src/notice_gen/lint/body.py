@@ -26,7 +26,7 @@ def title(c: Context) -> None:
     kind, subject = block[0], block[1:]
     c.caps_bold(kind, "TITLE", _("document type"), "NGDocType")
     if kind.align != "center":
-        c.error("TITLE", _("the document type is centred"), kind.where)
+        c.error("TITLE", _("the document type is not centred; centre it"), kind.where)
     if not subject:
         c.error("TITLE", _("no subject (trích yếu) under the document type"), kind.where)
         return
@@ -36,14 +36,23 @@ def title(c: Context) -> None:
     if c.party:
         first_line = last.text.strip()
         if first_line[:1].isupper() and first_line != first_line.upper():
-            c.add("TITLE", "warning", _("a Party subject starts in lower case"), last.where)
+            c.add(
+                "TITLE",
+                "warning",
+                _("the subject starts with a capital letter; a Party subject starts in lower case"),
+                last.where,
+            )
         index = c.lay.body.index(last)
         after = next((p for p in c.lay.body[index + 1 :] if p.text.strip()), None)
         if after is None or after.text.strip() != TITLE_SEPARATOR:
             c.error("TITLE", _("five hyphens '-----' must follow the subject"), last.where)
         return
     if not _first_letter(subject[0].text).isupper():
-        c.error("TITLE", _("the subject starts with a capital letter"), subject[0].where)
+        c.error(
+            "TITLE",
+            _("the subject starts in lower case; write its first letter as a capital"),
+            subject[0].where,
+        )
     length = c.line_under(last)
     if length is None:
         c.error("TITLE", _("no line under the subject"), last.where)
@@ -81,9 +90,15 @@ def cv_subject(c: Context) -> None:
     size = max(subject.sizes(), default=0)
     if c.party:
         if not subject.all("italic") or not low <= size <= high:
-            c.error("CV-SUBJ", _("the công văn subject is 12 pt italic"), subject.where)
+            c.error(
+                "CV-SUBJ",
+                _("the công văn subject should be 12 pt italic; format it so"),
+                subject.where,
+            )
     elif not subject.text.startswith("V/v") or subject.any("bold") or not low <= size <= high:
-        message = _("the công văn subject is 'V/v …', 12–13 pt, upright, not bold")
+        message = _(
+            "the công văn subject should read 'V/v …', 12–13 pt, upright, not bold; correct it"
+        )
         c.error("CV-SUBJ", message, subject.where)
 
 
@@ -113,9 +128,19 @@ def body(c: Context) -> None:
             c.error("BODY", "; ".join(problems), p.where)
     end = paras[-1].text.rstrip()
     if c.party and not end.endswith("."):
-        c.add("BODY", "warning", _("the body ends with a full stop"), paras[-1].where)
+        c.add(
+            "BODY",
+            "warning",
+            _("the last body paragraph should end with a full stop; add one"),
+            paras[-1].where,
+        )
     elif c.profile.name == "party-hd05" and end.endswith("./."):
-        c.add("BODY", "warning", _("HD 05 ends the text with '.', not './.'"), paras[-1].where)
+        c.add(
+            "BODY",
+            "warning",
+            _("under HD 05 the text ends with '.', not './.'; remove the '/.'"),
+            paras[-1].where,
+        )
 
 
 def _line_spacing(c: Context, p: Para) -> list[str]:

@@ -22,10 +22,10 @@ def recipients(c: Context) -> None:
         words = [r for r in label.shown if any(ch.isalpha() for ch in r.text)]
         underlined = all(r.underline for r in words)  # the colon after it need not be
         if wrong_label or not underlined or label.any("bold") or label.any("italic"):
-            message = _("'Nơi nhận:' is 14 pt, underlined, upright, not bold")
+            message = _("'Nơi nhận:' should be 14 pt, underlined, upright, not bold; format it so")
             c.error("RECIP", message, label.where)
     elif wrong_label or not (label.all("bold") and label.all("italic")):
-        c.error("RECIP", _("'Nơi nhận:' is 12 pt bold italic"), label.where)
+        c.error("RECIP", _("'Nơi nhận:' should be 12 pt bold italic; format it so"), label.where)
     if not items:
         c.error("RECIP", _("no recipients under 'Nơi nhận:'"), label.where)
         return
@@ -33,14 +33,14 @@ def recipients(c: Context) -> None:
     for p in items[:-1]:
         text = p.text.strip()
         if not text.startswith(ITEM_DASH):
-            c.error("RECIP", _("each recipient starts with '- '"), p.where)
+            c.error("RECIP", _("this recipient does not start with '- '; add the dash"), p.where)
         if not text.endswith(separator):
-            message = _("each recipient but the last ends with '{separator}' under {name}")
+            message = _("this recipient should end with '{separator}' under {name}; add it")
             c.error("RECIP", message.format(separator=separator, name=c.profile.name), p.where)
     accepted = c.bounds.sizes["NGRecipient"]
     for p in items:
         if p.sizes() and not accepted[0] <= max(p.sizes()) <= accepted[1]:
-            message = _("recipients are {size} pt, not {value}")
+            message = _("recipients are {value}; set them to {size} pt")
             c.error(
                 "RECIP",
                 message.format(size=span(accepted).removesuffix(" pt"), value=points(p.sizes())),
@@ -49,9 +49,9 @@ def recipients(c: Context) -> None:
     last = items[-1].text.strip()
     if not ARCHIVE[c.profile.regime].match(last):
         message = (
-            _("the last line is '- Lưu <body>.' (no colon, no VT)")
+            _("the last line should read '- Lưu <body>.' (no colon, no VT); correct it")
             if c.party
-            else _("the last line is '- Lưu: VT, <unit>.'")
+            else _("the last line should read '- Lưu: VT, <unit>.'; correct it")
         )
         c.error("RECIP", message, items[-1].where)
 
@@ -83,30 +83,40 @@ def signature(c: Context) -> None:
     accepted = c.bounds.sizes["NGAuthority"]
     for p in above:
         if p.text != p.text.upper():
-            c.error("SIGN", _("authority and position lines are in capitals"), p.where)
+            c.error("SIGN", _("write the authority and position lines in capitals"), p.where)
         if p.sizes() and not accepted[0] <= max(p.sizes()) <= accepted[1]:
             message = _("size {value}, expected {value2}")
             c.error("SIGN", message.format(value=points(p.sizes()), value2=span(accepted)), p.where)
         must_bold = p in authority or not c.party
         if must_bold and not p.all("bold"):
             message = (
-                _("the authority line is bold")
+                _("the authority line should be bold; make it bold")
                 if p in authority
-                else _("the position line is bold")
+                else _("the position line should be bold; make it bold")
             )
             c.error("SIGN", message, p.where)
         if not must_bold and p.any("bold"):
-            c.error("SIGN", _("under the Party rules the position line is not bold"), p.where)
+            c.error(
+                "SIGN",
+                _("under the Party rules the position line is not bold; remove the bold"),
+                p.where,
+            )
         if c.party and p not in authority and COMMITTEE.search(p.text):
-            c.error("SIGN", _("the position line does not repeat the body's name"), p.where)
+            c.error(
+                "SIGN",
+                _("the position line repeats the body's name; leave it to the authority line"),
+                p.where,
+            )
         if c.party and p.text.startswith("K/T BÍ THƯ"):
-            message = _("a committee's deputy signs T/M …, not K/T BÍ THƯ")
+            message = _(
+                "a committee's deputy signs T/M …, not K/T BÍ THƯ; change the authority line"
+            )
             c.add("SIGN", "warning", message, p.where)
     accepted = c.bounds.sizes["NGSignerName"]
     if not name.all("bold") or (
         name.sizes() and not accepted[0] <= max(name.sizes()) <= accepted[1]
     ):
-        message = _("the signer's name is bold, {size}")
+        message = _("the signer's name should be bold, {size}; format it so")
         c.error("SIGN", message.format(size=span(accepted)), name.where)
 
 
@@ -135,11 +145,11 @@ def _minutes_signatures(c: Context) -> None:
             continue
         heading, name = lines[0], lines[-1]
         if heading.text != heading.text.upper():
-            c.error("SIGN", _("the signing title is in capitals"), heading.where)
+            c.error("SIGN", _("write the signing title in capitals"), heading.where)
         if not c.party and not heading.all("bold"):
-            c.error("SIGN", _("the signing title is bold"), heading.where)
+            c.error("SIGN", _("the signing title should be bold; make it bold"), heading.where)
         if c.party and heading.any("bold"):
-            message = _("under the Party rules the title line is not bold")
+            message = _("under the Party rules the title line is not bold; remove the bold")
             c.error("SIGN", message, heading.where)
         if not name.all("bold"):
-            c.error("SIGN", _("the signer's name is bold"), name.where)
+            c.error("SIGN", _("the signer's name should be bold; make it bold"), name.where)

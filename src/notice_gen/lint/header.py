@@ -40,7 +40,7 @@ def national(c: Context) -> None:
         return
     c.caps_bold(tn, "HDR-QH", "Tiêu ngữ", "NGMotto")
     if qh.sizes() and tn.sizes() and max(tn.sizes()) != max(qh.sizes()) + 1:
-        message = _("Tiêu ngữ is usually one point larger than the Quốc hiệu")
+        message = _("the Tiêu ngữ is usually one point larger than the Quốc hiệu; enlarge it")
         c.add("HDR-QH", "warning", message, tn.where)
     c.check_line(tn, "HDR-QH", "Tiêu ngữ", FULL)
 
@@ -50,7 +50,9 @@ def party_title(c: Context) -> None:
         return
     paras = c.header_paras()
     if any(p.text.strip() == QUOC_HIEU for p in paras):
-        c.error("HDR-TITLE", _("a Party document carries no Quốc hiệu"), _("header table"))
+        c.error(
+            "HDR-TITLE", _("a Party document carries no Quốc hiệu; remove it"), _("header table")
+        )
     title = next((p for p in paras if p.text.strip() == PARTY_TITLE), None)
     if title is None:
         message = _("the title '{PARTY_TITLE}' is missing").format(PARTY_TITLE=PARTY_TITLE)
@@ -71,14 +73,14 @@ def issuer(c: Context) -> None:
     issuers = [p for p in org if p.all("bold")]
     parent = [p for p in org if not p.any("bold")]
     if not issuers:
-        c.error("HDR-ORG", _("the issuing body must be bold"), org[-1].where)
+        c.error("HDR-ORG", _("make the issuing body bold"), org[-1].where)
     for p in org:
         if p.text != p.text.upper():
-            c.error("HDR-ORG", _("body names are written in capitals"), p.where)
+            c.error("HDR-ORG", _("write body names in capitals"), p.where)
         style = "NGIssuer" if p in issuers else "NGParent"
         c.caps_bold(p, "HDR-ORG", _("body name"), style, bold=p in issuers)
     if parent and issuers and org.index(parent[0]) > org.index(issuers[0]):
-        c.error("HDR-ORG", _("the parent body goes above the issuing body"), parent[0].where)
+        c.error("HDR-ORG", _("move the parent body above the issuing body"), parent[0].where)
     if c.party:
         left = c.header_paras(0)
         last = max(left.index(p) for p in issuers) if issuers else -1
@@ -90,13 +92,13 @@ def issuer(c: Context) -> None:
                 issuers[-1].where if issuers else "",
             )
         elif star.align != "center":
-            c.error("HDR-ORG", _("the '*' must be centred"), star.where)
+            c.error("HDR-ORG", _("centre the '*'"), star.where)
         if (
             len(org) >= 2
             and PROVINCE_PARENT.match(org[0].text)
             and PROVINCE_COMMITTEE.fullmatch(org[1].text.strip())
         ):
-            message = _("a provincial committee is written on one line (TỈNH ỦY …)")
+            message = _("write the provincial committee on one line: TỈNH ỦY …")
             c.add("HDR-ORG", "warning", message, org[1].where)
     elif issuers:
         c.check_line(issuers[-1], "HDR-ORG", _("issuing body"), RULE_UNDER, issuers)
@@ -118,7 +120,11 @@ def number(c: Context) -> None:
         c.error("NUM", message, line.where)
     c.sizes(line, "NUM", "NGNumber")
     if line.any("bold") or line.any("italic"):
-        c.error("NUM", _("the number line is upright and not bold"), line.where)
+        c.error(
+            "NUM",
+            _("the number line should be upright and not bold; remove the bold and italic"),
+            line.where,
+        )
 
 
 def date_line(c: Context) -> None:
@@ -136,7 +142,7 @@ def date_line(c: Context) -> None:
         )
         c.error("DATE", message.format(text=text), line.where)
     if not line.all("italic"):
-        c.error("DATE", _("the date line is italic"), line.where)
+        c.error("DATE", _("the date line should be italic; make it italic"), line.where)
     accepted = c.bounds.sizes["NGDate"]
     if line.sizes() and not accepted[0] <= max(line.sizes()) <= accepted[1]:
         message = _("size {value}, expected {value2}")

@@ -70,12 +70,16 @@ def page_number(c: Context) -> None:
         c.error("PAGENUM", _("no page-number field in the page header"), where)
         return
     if not distinct_first or (first is not None and has_page_field(first)):
-        c.error("PAGENUM", _("page 1 shows a page number"), where)
+        c.error(
+            "PAGENUM",
+            _("page 1 shows a page number; number pages from page 2 (Different First Page)"),
+            where,
+        )
     for p in default.iter(w("p")):
         if has_page_field(p):
             para = c.doc.para(p, _("page header"))
             if para.align != "center":
-                c.error("PAGENUM", _("the page number is centred"), _("page header"))
+                c.error("PAGENUM", _("the page number is not centred; centre it"), _("page header"))
             accepted = c.bounds.sizes["NGPageNumber"]
             if para.sizes() and not accepted[0] <= max(para.sizes()) <= accepted[1]:
                 c.error(

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
@@ -57,6 +57,7 @@ class Result:
     status: str  # written, unchanged, skipped, kept, failed
     error: str = ""
     sha256: str = ""
+    warnings: list[str] = field(default_factory=list)  # as `render` prints them
     exit_code: int = 0
     number: str = ""  # the number and sign printed, `05/TB-VP`
 
@@ -237,14 +238,18 @@ def produce(job: Job, settings: Settings) -> Result:
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
-        record = job.numbered.validated() if job.numbered else validate(_source(job))[0]
+        if job.numbered:
+            record, warnings = job.numbered.validated(), job.numbered.warnings
+        else:
+            record, warnings = validate(_source(job))
+        result.warnings = [str(w) for w in warnings]
         result.number = symbol(record) if isinstance(record.number, int) else ""
         folder = Path(settings.templates) if settings.templates else None
         template = template_for(record, Path(job.path or job.source), folder)
         data = render_record(record, template)
         key = (str(template), record.profile)
         if settings.check == "all" or (settings.check == "first" and key not in _checked):
-            check_rendered(data, record, template, job.name)
+            result.warnings += map(str, check_rendered(data, record, template, job.name))
             _checked.add(key)
         target = inside_folder(Path(settings.out_dir), job.name)
         intent = {"output": job.name, "status": "writing", "sha256": sha256(data)}

@@ -20,11 +20,26 @@ from ..docx.properties import generator
 from ..docx.template import emphasis_markup
 from ..record.model import Meeting, Person, Point, Record
 from ..record.text import emphasis
-from ..rules.breaking import HEADER_COLUMNS, balanced_lines, symbol_hyphens
+from ..rules.breaking import (
+    CLOSING_COLUMNS,
+    HEADER_COLUMNS,
+    balanced_lines,
+    kept_end,
+    symbol_hyphens,
+)
 from ..rules.lines import fraction_line
 from ..rules.metrics import width
 from ..rules.profiles import BLANK_DAY, BLANK_NUMBER, DOC_TYPES, Profile, text_width
-from ..rules.wording import archive_body, authority_marker, bare
+from ..rules.wording import (
+    AGENDA_COUNTER,
+    agenda_items,
+    archive_body,
+    authority_marker,
+    bare,
+    curly_quotes,
+    in_sentence,
+    usual_title,
+)
 
 DEFAULT_NUMBERING = ("1.", "a)", "-")
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -127,10 +142,13 @@ def short_date(day: date) -> str:
 
 
 def recipient_lines(record: Record) -> list[str]:
-    """`- X;` for each recipient (`,` under HD 36) and the archive line last."""
+    """`- X;` for each recipient (`,` under HD 36) and the archive line last; an item that
+    wraps in the Nơi nhận column keeps its last two syllables together."""
     rules = record.rules
     lines = [f"- {bare(item)}{rules.separator}" for item in record.recipients]
-    return [*lines, rules.archive_format.format(archive=archive_body(record.archive, rules))]
+    lines.append(rules.archive_format.format(archive=archive_body(record.archive, rules)))
+    size = rules.styles["NGRecipient"].size
+    return [kept_end(line, CLOSING_COLUMNS[0], size) for line in lines]
 
 
 def signer_lines(record: Record) -> dict[str, str]:
@@ -251,6 +269,7 @@ def minutes(record: Record) -> list[dict[str, str]]:
         out.append(
             _paragraph(f"{_person(meeting.secretary)}.", heading="Thư ký (người ghi biên bản): ")
         )
+    out += _agenda(agenda_items(meeting.agenda or []))
     out.append(_paragraph("", heading="Nội dung (theo diễn biến cuộc họp):"))
     out += [_paragraph(text) for text in meeting.reports]
     for speech in meeting.speeches:
@@ -267,8 +286,22 @@ def minutes(record: Record) -> list[dict[str, str]]:
     return out
 
 
+def _agenda(items: list[str]) -> list[dict[str, str]]:
+    """Biên bản: what the meeting was about, before its proceedings: `Nội dung: X.` or
+    the items one a line, as typed when numbered, else as dashed items."""
+    if len(items) == 1:
+        return [_paragraph(in_sentence(items[0]) + ".", heading="Nội dung: ")]
+    out = [_paragraph("", heading="Nội dung:")] if items else []
+    for i, item in enumerate(items):
+        if AGENDA_COUNTER.match(item) and not item.startswith(("-", "–", "+", "•")):
+            out.append(_paragraph(item))
+        else:
+            out.append(_paragraph(f"- {bare(item)}" + (";" if i < len(items) - 1 else ".")))
+    return out
+
+
 def _paragraph(text: str, lead: str = "", heading: str = "") -> dict[str, str]:
-    body = text if isinstance(text, BodyText) else WordText(text)
+    body = (BodyText if isinstance(text, BodyText) else WordText)(curly_quotes(text))
     return {"label": WordText(lead), "heading": WordText(heading), "text": body}
 
 
@@ -302,14 +335,19 @@ def intro_from(meeting: Meeting | None) -> list[str]:
     who = f"đồng chí {chair.name}" + (f", {chair.position}" if chair.position else "")
     what = f"buổi làm việc với {meeting.with_}" if meeting.with_ else "cuộc họp"
     sentence = f"{when}, {who} chủ trì {what}"
-    if meeting.agenda:
-        sentence += " về " + " ".join(meeting.agenda)
-    if meeting.location:
-        sentence += f" tại {meeting.location}"
+    listed = agenda_items(meeting.agenda or [])
+    items = [in_sentence(item, lower=len(listed) > 1) for item in listed]
+    place = f" tại {meeting.location}" if meeting.location else ""
+    if len(items) > 1:  # the place first: a list of items ends the sentence
+        sentence += f"{place} về các nội dung: " + "; ".join(items)
+    else:
+        sentence += "".join(f" về {item}" for item in items) + place
     parts = [sentence + "."]
     if meeting.attendees:
-        parts.append(f"Cùng dự có {', '.join(meeting.attendees)}.")
-    speaker = f"đồng chí {chair.position}" if chair.position else f"đồng chí {chair.name}"
+        joiner = "; " if any("," in a for a in meeting.attendees) else ", "
+        parts.append(f"Cùng dự có {joiner.join(bare(a) for a in meeting.attendees)}.")
+    title = usual_title(chair.position) if chair.position else chair.name
+    speaker = f"đồng chí {title}"
     parts.append(f"Sau khi nghe báo cáo và ý kiến của các thành viên dự họp, {speaker} kết luận:")
     return [" ".join(parts)]
 
@@ -329,8 +367,10 @@ def header_lines(record: Record) -> dict[str, list[str]]:
     return {
         "parent": _lines(record.issuer.parent or [], column, styles["NGParent"].size, bold=False),
         "issuer": _lines(record.issuer.name, column, styles["NGIssuer"].size, bold=True),
-        "title": _lines(record.title or [], full, subject.size, bold=True),
-        "subject": _lines(record.subject.split("\n"), full, subject.size, bold=True),
+        "title": _lines(
+            [curly_quotes(t) for t in record.title or []], full, subject.size, bold=True
+        ),
+        "subject": _lines(curly_quotes(record.subject).split("\n"), full, subject.size, bold=True),
     }
 
 

@@ -29,7 +29,7 @@ JOURNAL = ".notice-gen.journal"
 LOCK = ".notice-gen.lock"
 RESERVE = ".notice-gen.reserve"
 RUN_MANIFEST = "manifest"
-COLUMNS = ["source", "where", "output", "number", "status", "error", "sha256"]
+COLUMNS = ["source", "where", "output", "number", "status", "error", "warnings", "sha256"]
 SYNC_EVERY = 64  # entries between two fsyncs
 SYNC_SECONDS = 1.0
 DONE = ("written", "unchanged", "skipped")
@@ -134,13 +134,17 @@ def finish(folder: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def write_manifest(folder: Path, rows: list[dict[str, Any]]) -> None:
-    """manifest.json and manifest.csv: source, row or line, output, status, error, sha256."""
-    rows = [{k: row.get(k, "") for k in COLUMNS} for row in rows]
+    """manifest.json and manifest.csv: source, row or line, output, status, error,
+    warnings (a list; in the CSV one a line of the cell), sha256."""
+    rows = [{k: row.get(k, [] if k == "warnings" else "") for k in COLUMNS} for row in rows]
     text = json.dumps({"version": 1, "documents": rows}, ensure_ascii=False, indent=1) + "\n"
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS)
     writer.writeheader()
-    writer.writerows({k: excel_safe(str(v)) for k, v in row.items()} for row in rows)
+    writer.writerows(
+        {k: excel_safe("\n".join(v) if isinstance(v, list) else str(v)) for k, v in row.items()}
+        for row in rows
+    )
     for name, data in (
         (f"{RUN_MANIFEST}.json", text.encode("utf-8")),
         (f"{RUN_MANIFEST}.csv", buffer.getvalue().encode("utf-8-sig")),

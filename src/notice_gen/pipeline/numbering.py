@@ -14,11 +14,11 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import NoticeGenError
+from ..errors import NoticeGenError, Problem
 from ..record.model import AUTO, Record
 from ..register.model import DuplicateNumber, Entry, RegisterError, Series, source_key
 from ..register.series import entry_for, series_for
@@ -130,6 +130,7 @@ class Numbered:
     path: str | None = None  # the record file to write the number back into
     fingerprint: str = ""
     error: str = ""  # the register refused it (a duplicate number): the job fails
+    warnings: list[Problem] = field(default_factory=list)  # what validating it said
 
     def validated(self) -> Record:
         """The numbered record, or the register's refusal as a `RegisterError`."""
@@ -163,13 +164,13 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
 
     try:
         fingerprint = stamp(Path(job.path)) if job.path else ""
-        record, _warnings = validate(load(job))
+        record, warnings = validate(load(job))
     except NoticeGenError:
         return None  # the worker reports it
     if record.number is None:
         return None
     auto = record.number == AUTO
-    return Numbered(record, job_source(job), auto, job.path, fingerprint)
+    return Numbered(record, job_source(job), auto, job.path, fingerprint, warnings=warnings)
 
 
 def _mentions_auto(jobs: list[Any]) -> bool:

@@ -2,7 +2,8 @@
 
 Header names and titles are centred: a văn thư breaks them between word groups,
 into lines of similar length, never leaving one syllable alone or starting a
-line with a dash, never inside a place name. `balanced_lines` does this from the
+line with a dash, never inside a place or region name, never just inside a
+quotation mark and only reluctantly inside a quoted title. `balanced_lines` does this from the
 Times New Roman metrics for a column width; explicit lines always win (callers
 pass only text the record gives as one line).
 
@@ -21,6 +22,8 @@ from ..docx.ns import mm
 from .metrics import width
 
 HEADER_COLUMNS = (mm(70), mm(95))  # built-in header table: issuing body | Quốc hiệu, twips
+CLOSING_COLUMNS = (mm(80), mm(85))  # built-in closing table: Nơi nhận | signature, twips
+NO_BREAK_SPACE = "\u00a0"
 FIT = 0.98  # share of a column a computed line may fill (rounding in Word and LibreOffice)
 MAX_LINES = 6
 
@@ -46,8 +49,35 @@ COMPOUNDS = frozenset(  # two-syllable words of official names and titles: never
     CƠ_SỞ ĐẢNG_VIÊN SINH_HOẠT CHÍNH_TRỊ LƯU_TRỮ CHÍNH_PHỦ QUỐC_HỘI HỘI_ĐỒNG TIẾN_ĐỘ
     THÀNH_PHỐ THỊ_XÃ THỊ_TRẤN BẢO_TRỢ CHỦ_TRÌ ĐÁNH_GIÁ PHÒNG_CHỐNG VĂN_THƯ NHÀ_NƯỚC
     PHÓ_TRƯỞNG TRƯỞNG_BAN PHÓ_CHỦ PHÓ_BÍ GIÁM_ĐỐC PHÓ_GIÁM CHÁNH_VĂN TRỰC_THUỘC
+    SƠ_KẾT THI_ĐUA KHEN_THƯỞNG PHONG_TRÀO ĐẠI_HỘI TRIỂN_KHAI
     """.split()
 )
+REGIONS = tuple(  # geographic regions, never broken: the longest first
+    sorted(
+        (
+            tuple(name.split())
+            for name in (
+                "TRUNG DU VÀ MIỀN NÚI PHÍA BẮC",
+                "MIỀN NÚI PHÍA BẮC",
+                "ĐỒNG BẰNG SÔNG HỒNG",
+                "BẮC TRUNG BỘ",
+                "DUYÊN HẢI MIỀN TRUNG",
+                "DUYÊN HẢI NAM TRUNG BỘ",
+                "NAM TRUNG BỘ",
+                "TÂY NGUYÊN",
+                "ĐÔNG NAM BỘ",
+                "ĐỒNG BẰNG SÔNG CỬU LONG",
+                "TÂY BẮC BỘ",
+                "ĐÔNG BẮC BỘ",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+OPENING = "“‘"
+CLOSING = "”’"
+QUOTES = '"' + OPENING + CLOSING
 SPELLINGS = {"UỶ": "ỦY", "OÀ": "ÒA", "OÁ": "ÓA", "OẢ": "ỎA", "OÃ": "ÕA", "OẠ": "ỌA", "UÝ": "ÚY"}
 # costs of breaks; raggedness costs RAGGED x the squared deviations from the mean line (columns)
 RAGGED = 30.0
@@ -60,6 +90,7 @@ COST = {
     "dangling": 5.0,  # a line ending in VÀ, CỦA …
     "head": 8.0,  # between BAN, SỞ, PHÒNG … and the unit's name
     "hyphen": 8.0,  # after a spaced hyphen: the next line reads like a list item
+    "quoted": 12.0,  # inside a quoted title (về “Tổ chức … các cấp”)
     "word": 20.0,  # inside a two-syllable word (DÂN | VẬN)
 }
 
@@ -68,7 +99,7 @@ SYMBOL = re.compile(r"(?<![\w/-])[0-9A-Za-zĐđ]*(?:[-/][0-9A-Za-zĐđ]+)+")
 
 def _key(word: str) -> str:
     """A word in capitals, old and new tone placement alike (UỶ = ỦY), without punctuation."""
-    key = word.strip(",.;:()").upper()
+    key = word.strip(",.;:()" + QUOTES).upper()
     for old, new in SPELLINGS.items():
         if key.endswith(old):
             key = key[: -len(old)] + new
@@ -76,21 +107,55 @@ def _key(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Words; a spaced hyphen stays with the word before it (`CAM LY -`)."""
+    """Words; a spaced hyphen and a spaced closing quote stay with the word before them
+    (`CAM LY -`, `chức ”`), a spaced opening quote with the word after it (`“ Tổ`)."""
     out: list[str] = []
+    opening, inside = "", False
     for word in text.split():
         if word in ("-", "–") and out:
             out[-1] += " " + word
+        elif word in QUOTES and not opening:
+            closes = word in CLOSING or (word == '"' and inside)
+            inside = not closes if word == '"' else word in OPENING
+            if closes and out:
+                out[-1] += " " + word
+            else:
+                opening = word
         else:
-            out.append(word)
-    return out
+            inside = _inside_after(word, inside)
+            out.append(f"{opening} {word}" if opening else word)
+            opening = ""
+    return out + ([opening] if opening else [])
+
+
+def _inside_after(word: str, inside: bool) -> bool:
+    """Whether a quotation is open after `word`."""
+    for ch in word:
+        if ch in OPENING:
+            inside = True
+        elif ch in CLOSING:
+            inside = False
+        elif ch == '"':
+            inside = not inside
+    return inside
+
+
+def _key_of(token: str) -> str:
+    """The key of a token's word (not of a spaced quote or hyphen in it)."""
+    parts = [part for part in token.split(" ") if part.strip(QUOTES + "-–")]
+    return _key(parts[0] if parts else token)
 
 
 def _break_costs(words: list[str]) -> list[float]:
     """Cost of a break before each word (index 0 unused)."""
-    keys = [_key(w.split(" ")[0]) for w in words]
+    keys = [_key_of(w) for w in words]
     caps = all(w == w.upper() for w in words)
     costs = [0.0] + [COST["plain"]] * (len(words) - 1)
+    quoted = [False] * len(words)  # a break before word i falls inside a quotation
+    inside = False
+    for i, word in enumerate(words):
+        quoted[i] = inside
+        inside = _inside_after(word, inside)
     for i in range(1, len(words)):
         before, here = words[i - 1], words[i]
         if keys[i] in PREFERRED:
@@ -107,14 +172,29 @@ def _break_costs(words: list[str]) -> list[float]:
             costs[i] = NEVER if here[:1].isdigit() else COST["hyphen"]
         if keys[i - 1] in COUNTED and here[:1].isdigit():
             costs[i] = NEVER
+        if before.isdigit() and (keys[i] in COUNTED or here[:1].islower()):  # 4 năm, 7 tỉnh
+            costs[i] = NEVER if keys[i] not in PREFERRED else costs[i]
+        if quoted[i]:
+            costs[i] = max(costs[i], COST["quoted"])
         if here.startswith(("-", "–")):
             costs[i] = NEVER
         if not caps and here[:1].isupper() and before[:1].isupper() and not before.endswith(","):
             costs[i] = max(costs[i], COST["name"])  # Tân Phú - Bảo Lộc
-    for start, end in _names(keys, words, caps):
+    for start, end in [*_names(keys, words, caps), *_regions(keys)]:
         for i in range(start + 1, end):
             costs[i] = NEVER
     return costs
+
+
+def _regions(keys: list[str]) -> list[tuple[int, int]]:
+    """Spans (start, end) of the names of REGIONS (Miền núi phía Bắc, Tây Nguyên …)."""
+    spans, i = [], 0
+    while i < len(keys):
+        found = next((r for r in REGIONS if tuple(keys[i : i + len(r)]) == r), None)
+        if found:
+            spans.append((i, i + len(found)))
+        i += len(found) if found else 1
+    return spans
 
 
 def _names(keys: list[str], words: list[str], caps: bool) -> list[tuple[int, int]]:
@@ -210,3 +290,12 @@ def symbol_hyphens(text: str) -> list[int]:
         if "/" in found and "-" in found:
             out += [match.start() + i for i, ch in enumerate(found) if ch == "-"]
     return out
+
+
+def kept_end(line: str, room: int, size: float) -> str:
+    """A left-aligned line that wraps within `room` twips, with its last two words joined
+    by a non-breaking space: the wrapped line never holds one syllable alone."""
+    if width(line, size) <= room * FIT or line.count(" ") < 2:
+        return line
+    head, _, last = line.rpartition(" ")
+    return f"{head}{NO_BREAK_SPACE}{last}"

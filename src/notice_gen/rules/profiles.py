@@ -140,6 +140,7 @@ ND30 = Profile(
     styles=_STATE_STYLES,
     bounds=bounds.STATE,
     header_lines=NATIONAL_LINES,
+    valid_from=date(2020, 3, 5),  # signed and in force 05/3/2020 (format-rules.md §0)
 )
 
 PARTY_HD05 = Profile(
@@ -177,6 +178,7 @@ PARTY_HD36 = Profile(
     bounds=bounds.PARTY_HD36,
     header_lines=PARTY_LINES,
     minutes_signers=PARTY_HD05.minutes_signers,
+    valid_from=date(2018, 4, 3),  # its own header: 03/4/2018 [S2] (format-rules.md §6.4)
     valid_until=date(2026, 5, 26),
 )
 

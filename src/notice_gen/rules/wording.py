@@ -76,3 +76,40 @@ def authority_marker(value: str, profile: Profile) -> str | None:
         if value in (marker, marker.rstrip(".")):
             return marker
     return None
+
+
+MEMBERSHIP = re.compile(r"(?i)\b(ủy|uỷ) viên\b")  # Ủy viên Trung ương Đảng, Tỉnh ủy viên
+AGENDA_COUNTER = re.compile(r"^\s*(?:\d+[.)]|[a-zđ]\)|[IVX]+\.|[-–+•])\s*")  # 1. a) II. -
+
+
+def usual_title(position: str) -> str:
+    """The title an office writes before `kết luận`: the first part of a position with
+    commas that is not a membership (`Ủy viên Trung ương Đảng, Bí thư Tỉnh ủy` -> `Bí thư
+    Tỉnh ủy`)."""
+    parts = [part.strip() for part in position.split(",") if part.strip()]
+    titles = [part for part in parts if not MEMBERSHIP.search(part)]
+    return (titles or parts or [position])[0]
+
+
+def agenda_items(agenda: list[str]) -> list[str]:
+    """The agenda's items: each line of each paragraph, as typed."""
+    return [line.strip() for text in agenda for line in text.splitlines() if line.strip()]
+
+
+def in_sentence(item: str, *, lower: bool = False) -> str:
+    """An agenda item run into a sentence: no counter, no final stop; with `lower`, a
+    capitalised first word in lower case unless a name follows (`Tổng kết …` -> `tổng kết …`)."""
+    text = re.sub(r"[.;,\s]+$", "", AGENDA_COUNTER.sub("", item, count=1))
+    words = text.split(" ", 2)
+    if lower and len(words) > 1 and words[1][:1].islower() and words[0][1:].islower():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+OPENING_QUOTE = re.compile(r'(?:^|(?<=[\s(\[{“‘]))"')  # after the start, a space or a bracket
+
+
+def curly_quotes(text: str) -> str:
+    """Straight double quotes as printed: `“` opening (at the start, after a space or a
+    bracket), `”` closing otherwise."""
+    return OPENING_QUOTE.sub("“", text).replace('"', "”") if '"' in text else text
