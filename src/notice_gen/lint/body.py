@@ -65,21 +65,24 @@ def title(c: Context) -> None:
         ),
         c.widest_text(),
     )
+    problem = subject_line_problem(length, widest)
+    if problem:
+        c.error("TITLE", problem, last.where)
+
+
+def subject_line_problem(length: int, widest: int) -> str | None:
+    """What is wrong with the line `length` twips long under a State subject whose
+    widest line is `widest` twips, or None."""
     low, high = (share * widest for share in RULE_UNDER)
-    if not low * (1 - RULE_SLACK) <= length <= high * (1 + RULE_SLACK):
-        message = _(
-            "line under the subject is {value:.0f} mm; expected 1/3–1/2 of the "
-            "subject line (≈ {value2:.0f}–{value3:.0f} mm)"
-        )
-        c.error(
-            "TITLE",
-            message.format(
-                value=length / TWIPS_PER_MM,
-                value2=low / TWIPS_PER_MM,
-                value3=high / TWIPS_PER_MM,
-            ),
-            last.where,
-        )
+    if low * (1 - RULE_SLACK) <= length <= high * (1 + RULE_SLACK):
+        return None
+    message = _(
+        "line under the subject is {value:.0f} mm; expected 1/3–1/2 of the "
+        "subject line (≈ {value2:.0f}–{value3:.0f} mm)"
+    )
+    return message.format(
+        value=length / TWIPS_PER_MM, value2=low / TWIPS_PER_MM, value3=high / TWIPS_PER_MM
+    )
 
 
 def cv_subject(c: Context) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..i18n import _
-from ..rules.profiles import PROFILES
+from ..rules.profiles import PROFILES, Profile
 from ..rules.wording import ARCHIVE, COMMITTEE, ITEM_DASH, MINUTES, RECIPIENTS_LABEL
 from .context import Context
 from .findings import points, span
+from .header import capitals
 
 
 def recipients(c: Context) -> None:
@@ -29,14 +30,8 @@ def recipients(c: Context) -> None:
     if not items:
         c.error("RECIP", _("no recipients under 'Nơi nhận:'"), label.where)
         return
-    separator = c.profile.separator
-    for p in items[:-1]:
-        text = p.text.strip()
-        if not text.startswith(ITEM_DASH):
-            c.error("RECIP", _("this recipient does not start with '- '; add the dash"), p.where)
-        if not text.endswith(separator):
-            message = _("this recipient should end with '{separator}' under {name}; add it")
-            c.error("RECIP", message.format(separator=separator, name=c.profile.name), p.where)
+    for index, message in recipient_problems([p.text for p in items], c.profile):
+        c.error("RECIP", message, items[index].where)
     accepted = c.bounds.sizes["NGRecipient"]
     for p in items:
         if p.sizes() and not accepted[0] <= max(p.sizes()) <= accepted[1]:
@@ -46,14 +41,37 @@ def recipients(c: Context) -> None:
                 message.format(size=span(accepted).removesuffix(" pt"), value=points(p.sizes())),
                 p.where,
             )
-    last = items[-1].text.strip()
-    if not ARCHIVE[c.profile.regime].match(last):
+
+
+def recipient_problems(items: list[str], profile: Profile) -> list[tuple[int, str]]:
+    """What is wrong with the Nơi nhận lines `items` (the archive line last) under
+    `profile`: the index of each wrong line and the message."""
+    out = []
+    for index, item in enumerate(items[:-1]):
+        text = item.strip()
+        if not text.startswith(ITEM_DASH):
+            out.append((index, _("this recipient does not start with '- '; add the dash")))
+        if not text.endswith(profile.separator):
+            message = _("this recipient should end with '{separator}' under {name}; add it")
+            out.append((index, message.format(separator=profile.separator, name=profile.name)))
+    if items and not ARCHIVE[profile.regime].match(items[-1].strip()):
         message = (
             _("the last line should read '- Lưu <body>.' (no colon, no VT); correct it")
-            if c.party
+            if profile.regime == "party"
             else _("the last line should read '- Lưu: VT, <unit>.'; correct it")
         )
-        c.error("RECIP", message, items[-1].where)
+        out.append((len(items) - 1, message))
+    return out
+
+
+def foreign_marker(line: str, profile: Profile) -> str | None:
+    """The message if the signing line `line` opens with another regime's marker."""
+    first = line.strip().split(" ")[0]
+    others = {m for p in PROFILES.values() for m in p.markers} - set(profile.markers)
+    if first not in others:
+        return None
+    message = _("'{first}' belongs to the other regime; use {value}")
+    return message.format(first=first, value=", ".join(profile.markers))
 
 
 def signature(c: Context) -> None:
@@ -73,16 +91,14 @@ def signature(c: Context) -> None:
         return
     name, above = lines[-1], lines[:-1]
     markers = c.profile.markers
-    others = {m for p in PROFILES.values() for m in p.markers} - set(markers)
     authority = [p for p in above if p.text.strip().split(" ")[0] in markers]
     for p in above:
-        first = p.text.strip().split(" ")[0]
-        if first in others:
-            message = _("'{first}' belongs to the other regime; use {value}")
-            c.error("SIGN", message.format(first=first, value=", ".join(markers)), p.where)
+        foreign = foreign_marker(p.text, c.profile)
+        if foreign:
+            c.error("SIGN", foreign, p.where)
     accepted = c.bounds.sizes["NGAuthority"]
     for p in above:
-        if p.text != p.text.upper():
+        if not capitals(p.text):
             c.error("SIGN", _("write the authority and position lines in capitals"), p.where)
         if p.sizes() and not accepted[0] <= max(p.sizes()) <= accepted[1]:
             message = _("size {value}, expected {value2}")
@@ -144,7 +160,7 @@ def _minutes_signatures(c: Context) -> None:
             )
             continue
         heading, name = lines[0], lines[-1]
-        if heading.text != heading.text.upper():
+        if not capitals(heading.text):
             c.error("SIGN", _("write the signing title in capitals"), heading.where)
         if not c.party and not heading.all("bold"):
             c.error("SIGN", _("the signing title should be bold; make it bold"), heading.where)

@@ -131,26 +131,12 @@ class Context:
             for q in text_of or [p]
             for line in q.text.split("\n")
         )
-        low, high = share
         if length is None:
             self.error(rule, _("no line under the {what}").format(what=what), p.where)
-        elif not low * (1 - RULE_SLACK) * base <= length <= high * (1 + RULE_SLACK) * base:
-            if low == high:
-                message = _(
-                    "line under the {what} is {length:.0f} mm; expected as long as the "
-                    "text (≈ {low:.0f} mm)"
-                )
-            else:
-                message = _(
-                    "line under the {what} is {length:.0f} mm; expected 1/3–1/2 of the "
-                    "text (≈ {low:.0f}–{high:.0f} mm)"
-                )
-            millimetres = {
-                "length": length / TWIPS_PER_MM,
-                "low": low * base / TWIPS_PER_MM,
-                "high": high * base / TWIPS_PER_MM,
-            }
-            self.error(rule, message.format(what=what, **millimetres), p.where)
+            return
+        message = line_problem(length, base, share, what)
+        if message:
+            self.error(rule, message, p.where)
 
     def cell_of(self, para: Para) -> Cell | None:
         for row in self.lay.header:
@@ -217,3 +203,27 @@ def date_of(text: str) -> date | None:
         )
     except ValueError:
         return None
+
+
+def line_problem(length: int, base: int, share: Span, what: str) -> str | None:
+    """What is wrong with a line `length` twips long drawn under the `what`, whose text
+    is `base` twips wide, when `share` of the text is asked; or None."""
+    low, high = share
+    if low * (1 - RULE_SLACK) * base <= length <= high * (1 + RULE_SLACK) * base:
+        return None
+    if low == high:
+        message = _(
+            "line under the {what} is {length:.0f} mm; expected as long as the "
+            "text (≈ {low:.0f} mm)"
+        )
+    else:
+        message = _(
+            "line under the {what} is {length:.0f} mm; expected 1/3–1/2 of the "
+            "text (≈ {low:.0f}–{high:.0f} mm)"
+        )
+    millimetres = {
+        "length": length / TWIPS_PER_MM,
+        "low": low * base / TWIPS_PER_MM,
+        "high": high * base / TWIPS_PER_MM,
+    }
+    return message.format(what=what, **millimetres)

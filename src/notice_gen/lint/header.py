@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..i18n import _
 from ..rules.bounds import RULE_UNDER
+from ..rules.profiles import Profile
 from ..rules.wording import (
     DATE,
     DATE_DRAFT,
@@ -75,7 +76,7 @@ def issuer(c: Context) -> None:
     if not issuers:
         c.error("HDR-ORG", _("make the issuing body bold"), org[-1].where)
     for p in org:
-        if p.text != p.text.upper():
+        if not capitals(p.text):
             c.error("HDR-ORG", _("write body names in capitals"), p.where)
         style = "NGIssuer" if p in issuers else "NGParent"
         c.caps_bold(p, "HDR-ORG", _("body name"), style, bold=p in issuers)
@@ -109,14 +110,8 @@ def number(c: Context) -> None:
     if line is None:
         c.error("NUM", _("the number line (Số …) is missing"), _("header table"))
         return
-    text = line.text.strip(" \t")
-    if not NUMBER[c.profile.regime].match(text):
-        hint = (
-            _("Số 05-TB/TU (no colon, numbers below 10 padded)")
-            if c.party
-            else _("Số: 05/TB-VP (colon, numbers below 10 padded)")
-        )
-        message = _("'{text}' does not follow {hint}").format(text=text, hint=hint)
+    message = number_problem(line.text, c.profile)
+    if message:
         c.error("NUM", message, line.where)
     c.sizes(line, "NUM", "NGNumber")
     if line.any("bold") or line.any("italic"):
@@ -134,13 +129,9 @@ def date_line(c: Context) -> None:
     if line is None:
         c.error("DATE", _("the place and date line is missing"), _("header table"))
         return
-    text = line.text.strip()
-    if not (DATE.match(text) or DATE_DRAFT.match(text)):
-        message = _(
-            "'{text}' does not follow 'Địa danh, ngày 05 tháng 3 năm 2026' (days below "
-            "10 and months 1–2 padded, months 3–12 not)"
-        )
-        c.error("DATE", message.format(text=text), line.where)
+    message = date_problem(line.text)
+    if message:
+        c.error("DATE", message, line.where)
     if not line.all("italic"):
         c.error("DATE", _("the date line should be italic; make it italic"), line.where)
     accepted = c.bounds.sizes["NGDate"]
@@ -149,3 +140,33 @@ def date_line(c: Context) -> None:
         c.error(
             "DATE", message.format(value=points(line.sizes()), value2=span(accepted)), line.where
         )
+
+
+def capitals(text: str) -> bool:
+    """Whether `text` is written in capitals, as body names and signing lines are."""
+    return text == text.upper()
+
+
+def number_problem(text: str, profile: Profile) -> str | None:
+    """What is wrong with the number line `text` under `profile`, or None."""
+    text = text.strip(" \t")
+    if NUMBER[profile.regime].match(text):
+        return None
+    hint = (
+        _("Số 05-TB/TU (no colon, numbers below 10 padded)")
+        if profile.regime == "party"
+        else _("Số: 05/TB-VP (colon, numbers below 10 padded)")
+    )
+    return _("'{text}' does not follow {hint}").format(text=text, hint=hint)
+
+
+def date_problem(text: str) -> str | None:
+    """What is wrong with the place and date line `text`, or None."""
+    text = text.strip()
+    if DATE.match(text) or DATE_DRAFT.match(text):
+        return None
+    message = _(
+        "'{text}' does not follow 'Địa danh, ngày 05 tháng 3 năm 2026' (days below "
+        "10 and months 1–2 padded, months 3–12 not)"
+    )
+    return message.format(text=text)
