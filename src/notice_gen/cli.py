@@ -211,6 +211,11 @@ def validate(records: tuple[Path, ...]) -> None:
     is_flag=True,
     help=N_("Check every document, not only the first of each template."),
 )
+@option(
+    "--check-full",
+    is_flag=True,
+    help=N_("Lint every document in full, as 'notice-gen check' does (slower than --check-all)."),
+)
 @option("--no-check", is_flag=True, help=N_("Do not check the documents."))
 @pdf_option
 @templates_option
@@ -224,6 +229,7 @@ def batch(
     force: bool,
     resume: bool,
     check_all: bool,
+    check_full: bool,
     no_check: bool,
     pdf: bool,
     templates: Path | None,
@@ -237,7 +243,7 @@ def batch(
         click.echo(note, err=True)
     if not jobs:
         raise click.UsageError(_("no records found in the sources"))
-    check = "none" if no_check else "all" if check_all else "first"
+    check = "none" if no_check else "full" if check_full else "all" if check_all else "first"
     tty = sys.stderr.isatty()
     counter = {"done": 0}
 

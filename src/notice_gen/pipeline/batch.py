@@ -224,7 +224,7 @@ def name_job(job: Job, pattern: str | None) -> tuple[str, str]:
 class Settings:
     out_dir: str
     force: bool
-    check: str  # "first", "all" or "none"
+    check: str  # "first", "all" (values after the first), "full" or "none"
     templates: str | None = None  # a folder of user templates
 
 
@@ -234,7 +234,7 @@ _checked: set[tuple[str, str]] = set()
 def produce(job: Job, settings: Settings) -> Result:
     """Load, validate, render, check and write one document."""
     from ..record.validate import validate
-    from .document import check_rendered, render_record, template_for
+    from .document import check_rendered, render_values, template_for
 
     result = Result(job.source, job.where, job.name, "failed")
     try:
@@ -246,11 +246,13 @@ def produce(job: Job, settings: Settings) -> Result:
         result.number = symbol(record) if isinstance(record.number, int) else ""
         folder = Path(settings.templates) if settings.templates else None
         template = template_for(record, Path(job.path or job.source), folder)
-        data = render_record(record, template)
+        data, values = render_values(record, template)
         key = (str(template), record.profile)
-        if settings.check == "all" or (settings.check == "first" and key not in _checked):
+        if settings.check == "full" or (settings.check != "none" and key not in _checked):
             result.warnings += map(str, check_rendered(data, record, template, job.name))
             _checked.add(key)
+        elif settings.check == "all":  # the layout was linted with the first document
+            result.warnings += map(str, check_rendered(data, record, template, job.name, values))
         target = inside_folder(Path(settings.out_dir), job.name)
         intent = {"output": job.name, "status": "writing", "sha256": sha256(data)}
         journal(Path(settings.out_dir)).append(intent)

@@ -5,13 +5,16 @@ The command line, the batch and any other front end make their documents here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..docx.template import builtin_template, find_template, load_template
 from ..errors import Problem, TemplateError
 from ..i18n import _
 from ..lint.check import check_bytes
 from ..lint.findings import Finding
+from ..lint.values import check_values
 from ..record.load import load, select_kind
 from ..record.model import Record
 from ..record.validate import validate
@@ -21,7 +24,14 @@ from .compose import context
 from .paths import record_template
 from .write import OutputDir
 
-__all__ = ["check_rendered", "read_record", "render_file", "render_record", "template_for"]
+__all__ = [
+    "check_rendered",
+    "read_record",
+    "render_file",
+    "render_record",
+    "render_values",
+    "template_for",
+]
 
 
 def read_record(path: Path, kind: str | None = None) -> tuple[Record, list[Problem]]:
@@ -32,15 +42,33 @@ def read_record(path: Path, kind: str | None = None) -> tuple[Record, list[Probl
 
 def render_record(record: Record, template: Path | None = None) -> bytes:
     """The .docx bytes of `record`, through `template` or the built-in one."""
+    return render_values(record, template)[0]
+
+
+def render_values(record: Record, template: Path | None = None) -> tuple[bytes, dict[str, Any]]:
+    """The .docx bytes of `record` and the values (`compose.context`) printed in it."""
     profile = record.rules
     compiled = load_template(template or builtin_template(record.kind, profile), profile)
-    return compiled.render(context(record))
+    values = context(record)
+    return compiled.render(values), values
 
 
-def check_rendered(data: bytes, record: Record, template: Path, name: str) -> list[Finding]:
-    """Lint the rendered document `name`; its errors mean the template breaks a rule,
-    raised as `TemplateError`. Returns the warnings."""
-    findings = check_bytes(data, name, record.profile)
+def check_rendered(
+    data: bytes,
+    record: Record,
+    template: Path,
+    name: str,
+    values: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """Lint the rendered document `name`; its errors mean the template (or the values
+    printed in it) break a rule, raised as `TemplateError`. Returns the warnings.
+
+    With `values` (what the document was rendered from), only the rules the values decide
+    are judged (`lint.values`): for a template whose first document was linted in full."""
+    if values is None:
+        findings = check_bytes(data, name, record.profile)
+    else:
+        findings = check_values(values, record.rules, name)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
