@@ -38,10 +38,10 @@ def samples() -> list[Source]:
 def sheet(folder: Path, rows: int) -> list[Source]:
     path = folder / "rows.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(["number", "signer.name", "subject"])
+        writer = csv.writer(handle)
+        writer.writerow(["number", "signer.name", "subject"])
         for n in range(1, rows + 1):
-            out.writerow([n, f"Nguyễn Văn {n}", f"Về việc số {n} của năm"])
+            writer.writerow([n, f"Nguyễn Văn {n}", f"Về việc số {n} của năm"])
     base = load(BASE)
     out = []
     for n in range(2, rows + 2):  # as `batch` builds a row's record
