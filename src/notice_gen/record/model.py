@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -18,8 +19,10 @@ from .register import RegisterSettings
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
+@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
-    """NFC text, trimmed, each line too (`text.hygiene` has already cleaned it)."""
+    """NFC text, trimmed, each line too (`text.hygiene` has already cleaned it); cached,
+    as a batch repeats its shared text in every record."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if not text:
         raise ValueError(_("must not be empty"))

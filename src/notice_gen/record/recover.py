@@ -167,6 +167,41 @@ def _label_points(items: Any, start: KeyPath, source: Source) -> list[Problem]:
     return warnings
 
 
+def needs_recovery(data: dict[str, Any]) -> bool:
+    """Whether `own_labels`, `split_authority` or `archive_from_recipients` might take
+    anything back from `data` (read only: nothing is changed)."""
+    signer = data.get("signer")
+    authority = signer.get("authority") if isinstance(signer, dict) else None
+    if (
+        isinstance(signer, dict)
+        and signer.get("on_behalf_of") is None
+        and isinstance(authority, str)
+    ):
+        return True
+    recipients = data.get("recipients")
+    if "archive" not in data and isinstance(recipients, list) and recipients:
+        return True
+    return _labelled(data.get("conclusions"))
+
+
+def _labelled(points: Any) -> bool:
+    """Whether any point of `points` starts with its own label (see `_take_label`)."""
+    if not isinstance(points, list):
+        return False
+    for point in points:
+        if isinstance(point, str):
+            point = {"text": point}
+        elif not isinstance(point, dict):
+            continue
+        if _labelled(point.get("points")):
+            return True
+        text = point.get("text")
+        first = text[0] if isinstance(text, list) and text else text
+        if "label" not in point and isinstance(first, str) and _OWN_LABEL.match(first.strip()):
+            return True
+    return False
+
+
 def _take_label(point: dict[str, Any]) -> str | None:
     """Move a label typed at the start of the point's text into `label`; the label."""
     text = point.get("text")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -132,14 +131,19 @@ def legacy_fragment(text: str) -> str | None:
 def record_encoding(texts: list[str]) -> str | None:
     """`tcvn3` or `vni` when most of a record's text fields are in that legacy
     encoding: its short fields are then converted too."""
-    counts = {"tcvn3": 0, "vni": 0, "unicode": 0}
+    counts = {"tcvn3": 0, "vni": 0, "unicode": 0, "": 0}
     for text in texts:
-        if _VIETNAMESE.search(text):
-            counts["unicode"] += 1
-        elif encoding := legacy_encoding(text):
-            counts[encoding] += 1
+        counts[_written_in(text)] += 1
     best = max(("tcvn3", "vni"), key=lambda name: counts[name])
     return best if counts[best] > counts["unicode"] else None
+
+
+@lru_cache(maxsize=8192)
+def _written_in(text: str) -> str:
+    """`unicode`, `tcvn3`, `vni`, or "" when a text alone does not tell (cached)."""
+    if _VIETNAMESE.search(text):
+        return "unicode"
+    return legacy_encoding(text) or ""
 
 
 def _legacy_in(text: str, encoding: str | None) -> str | None:
@@ -248,7 +252,7 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
     """Every text value of the record cleaned, with a warning naming each key changed."""
     tones = source.data.get("tone_marks", "keep")
     warnings: list[Problem] = []
-    encoding = record_encoding(list(_strings(source.data)))
+    encoding = record_encoding(strings(source.data))
 
     def walk(value: Any, key: KeyPath) -> Any:
         if isinstance(value, dict):
@@ -269,14 +273,32 @@ def hygiene(source: Source) -> tuple[Source, list[Problem]]:
     return replace(source, data=walk(source.data, ()), written=written), warnings
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, str):
-        yield value
+def strings(value: Any, out: list[str] | None = None) -> list[str]:
+    """Every text value of a record tree, in order."""
+    out = [] if out is None else out
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, str):
+                out.append(item)
+            elif isinstance(item, dict | list):
+                strings(item, out)
+    return out
+
+
+def is_clean(source: Source) -> bool:
+    """Whether `hygiene` would change nothing in the record's values and warn of nothing."""
+    texts = strings(source.data)
+    if record_encoding(texts) is not None:
+        return False
+    tones = source.data.get("tone_marks", "keep")
+    tones = tones if isinstance(tones, str) else "keep"
+    for text in texts:
+        cleaned, done = clean_text(text, tones, None)
+        if done or cleaned != text:
+            return False
+    return True
 
 
 def convert_file(text: str) -> tuple[str, int]:

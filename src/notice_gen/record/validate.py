@@ -2,7 +2,9 @@
 (`checks.py`), after taking back what YAML misread (`recover.py`).
 
 All problems of a record are reported together, each with its file, line and key
-path, in the clerk's words (`explain.py`).
+path, in the clerk's words (`explain.py`). A well-formed record takes a fast path
+(`quick_validate`); any doubt sends it down the full one (`full_validate`), which alone
+words problems, so both give the same record, warnings and errors.
 """
 
 from __future__ import annotations
@@ -10,17 +12,52 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..errors import Problem, RecordError
 from .checks import check_rules, kind_requirements
 from .explain import error_key, fields, message
 from .load import Source, key_name
 from .model import Record
-from .recover import archive_from_recipients, own_labels, partial, read_model, split_authority
-from .text import hygiene
+from .recover import (
+    archive_from_recipients,
+    needs_recovery,
+    own_labels,
+    partial,
+    read_model,
+    split_authority,
+)
+from .text import hygiene, is_clean
 
 
 def validate(source: Source) -> tuple[Record, list[Problem]]:
     """Check `source` against the record model and its profile.
+
+    Returns the record and the warnings; raises `RecordError` with every problem found:
+    the types, the rulebook and the cross-field checks together.
+    """
+    return quick_validate(source) or full_validate(source)
+
+
+def quick_validate(source: Source) -> tuple[Record, list[Problem]] | None:
+    """The record and its warnings when `source` is clean and well-formed: nothing for
+    hygiene or recovery to do, the model and the rulebook satisfied; None otherwise."""
+    data = source.data
+    if needs_recovery(data) or not is_clean(source) or kind_requirements(source):
+        return None
+    try:
+        record = Record.model_validate(data)
+    except ValidationError:
+        return None
+    rule_problems, rule_warnings = check_rules(record, source)
+    if rule_problems:
+        return None
+    return record, [*source.warnings, *rule_warnings]
+
+
+def full_validate(source: Source) -> tuple[Record, list[Problem]]:
+    """`validate` the long way: hygiene, recovery, the model and the rulebook, with every
+    problem in words.
 
     Returns the record and the warnings; raises `RecordError` with every problem found:
     the types, the rulebook and the cross-field checks together.
