@@ -72,18 +72,20 @@ def _family(pid: int) -> list[int]:
 
 def batch(args: list[str]) -> tuple[float, int]:
     """Wall seconds of `notice-gen batch ARGS` and the peak RSS of any of its processes."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [*CLI, "batch", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    peaks: dict[int, int] = {}
-    while process.poll() is None:
-        for pid in _family(process.pid):
-            peaks[pid] = max(peaks.get(pid, 0), _rss(pid))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        raise SystemExit(process.stderr.read().decode() if process.stderr else "batch failed")
+    with tempfile.TemporaryFile() as messages:  # a pipe left unread would fill and stall it
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [*CLI, "batch", *args], stdout=subprocess.DEVNULL, stderr=messages
+        )
+        peaks: dict[int, int] = {}
+        while process.poll() is None:
+            for pid in _family(process.pid):
+                peaks[pid] = max(peaks.get(pid, 0), _rss(pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        if process.returncode != 0:
+            messages.seek(0)
+            raise SystemExit(messages.read().decode() or "batch failed")
     return seconds, max(peaks.values(), default=0)
 
 
