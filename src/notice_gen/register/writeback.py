@@ -19,6 +19,9 @@ from ..i18n import _
 AUTO = "auto"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
+_TOP_NUMBER = re.compile(r"^number[ \t]*:(.*)$", re.M)
+_TOP_AUTO = re.compile(r"^number[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+_TOP_KEY = re.compile(r"^(?:#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?$)|\r?$)")
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
 
@@ -74,6 +77,9 @@ def _read(path: Path, fingerprint: str) -> bytes:
 
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
     """Where the value `auto` of the right `number:` key stands (YAML, and JSON)."""
+    quick = _plain_span(text, kind)
+    if quick is not None:
+        return quick
     try:
         root = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError:
@@ -94,6 +100,31 @@ def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
         if node is not None:
             return None  # this place has its own number: nothing to write
     return None
+
+
+def _plain_span(text: str, kind: str | None) -> tuple[int, int] | None:
+    """`_yaml_span` without parsing, for a plain block-style file whose only top-level
+    `number:` is `auto` and which has no block of `kind`; None: any doubt (parse it)."""
+    if "\t" in text or "\\" in text or re.search(r"[\"']number[\"']", text):
+        return None
+    if len(_TOP_NUMBER.findall(text)) != 1:
+        return None
+    auto = _TOP_AUTO.search(text)
+    if auto is None:
+        return None
+    if kind is not None:
+        own = re.findall(r"^kind[ \t]*:(.*)$", text, re.M)
+        value = own[0].split("#")[0].strip().strip("\"'") if len(own) == 1 else None
+        if value != kind or re.search(rf"^[\"']?{re.escape(kind)}[\"']?[ \t]*:", text, re.M):
+            return None
+    for line in text.splitlines():
+        if line[:1] not in ("", " ") and not _TOP_KEY.match(line):
+            return None  # a document marker, a flow collection, a wrapped scalar
+        if line.count('"') % 2 or line.count("'") % 2 or line.count("[") != line.count("]"):
+            return None  # a quoted scalar or flow collection going on to the next line
+        if line.count("{") != line.count("}"):
+            return None
+    return auto.start(1), auto.end(1)
 
 
 def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
