@@ -88,3 +88,34 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
         write_number(path, 7, before, "thong-bao-ket-luan")
     assert path.read_text("utf-8") == edited
     assert [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        (  # text that reads `number: auto` inside a block of the intro: only the key changes
+            "kind: thong-bao-ket-luan\nintro: |\n  number: auto trong năm\nnumber: auto\n",
+            "thong-bao-ket-luan",
+            "kind: thong-bao-ket-luan\nintro: |\n  number: auto trong năm\nnumber: 4\n",
+        ),
+        (  # a quoted value going on to the next line
+            'kind: thong-bao-ket-luan\nsubject: "về công tác\n  năm 2026"\nnumber: auto\n',
+            "thong-bao-ket-luan",
+            'kind: thong-bao-ket-luan\nsubject: "về công tác\n  năm 2026"\nnumber: 4\n',
+        ),
+        (  # the kind's own block wins over the top-level number
+            "kind: thong-bao-ket-luan\nnumber: 5\ngiay-moi:\n  number: auto\n",
+            "giay-moi",
+            "kind: thong-bao-ket-luan\nnumber: 5\ngiay-moi:\n  number: 4\n",
+        ),
+        (  # a comment after the value stays
+            "kind: thong-bao-ket-luan\nnumber: auto # số do sổ cấp\n",
+            "thong-bao-ket-luan",
+            "kind: thong-bao-ket-luan\nnumber: 4 # số do sổ cấp\n",
+        ),
+    ],
+)
+def test_only_the_number_key_changes_in_tricky_files(tmp_path, text, kind, expected):
+    path = write(tmp_path, text)
+    assert write_number(path, 4, stamp(path), kind)
+    assert path.read_text("utf-8") == expected
