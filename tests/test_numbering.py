@@ -76,9 +76,9 @@ def test_two_batches_at_once_number_every_document_once_without_a_gap(tmp_path, 
     runs = [
         batch(f, "-o", f"out-{f}", "-j", "1", "--register", location) for f in ("sang", "chieu")
     ]
-    for run in runs:
-        _out, err = run.communicate(timeout=300)
-        assert run.returncode == 0, err
+    outcomes = [(run.communicate(timeout=300)[1], run.returncode) for run in runs]
+    for err, code in outcomes:  # every process waited for before any assertion
+        assert code == 0, err
     given = []
     for folder in ("sang", "chieu"):
         numbers = []

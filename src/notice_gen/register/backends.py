@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,9 +54,23 @@ class SQLiteBackend:
         try:
             self.connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
             self.connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            self.connection.execute("PRAGMA journal_mode = WAL")
+            self._write_ahead()
         except sqlite3.Error as exc:
             raise _failure(self.where, exc) from None
+
+    def _write_ahead(self) -> None:
+        """Switch the file to WAL once. SQLite answers `locked` at once, without waiting,
+        while another process is switching it too: try again until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                if self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
