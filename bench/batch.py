@@ -9,7 +9,10 @@
 - the engine alone: one compiled template rendering the same context in memory;
 - `notice-gen --help` and `notice-gen render` of the sample, each a new process
   (median of several runs) beside a bare `python -c pass`.
-The machine (cores, CPU) and its load average are printed with the figures.
+The machine (cores, CPU) and its load average are printed with the figures. Documents
+are written where a clerk writes them, in a folder of the working directory (as `output/`
+is), not in the system's temporary folder; the cost of creating a file in each is printed,
+as on some machines (this one) /tmp is much slower.
     python bench/batch.py [--big N] [--folder N]
 """
 
@@ -133,6 +136,15 @@ def wall(command: list[str], runs: int = 7) -> float:
     return statistics.median(times)
 
 
+def create_cost(folder: Path, files: int = 300) -> float:
+    """Seconds to create and write one 30 KB file in `folder`."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        start = time.perf_counter()
+        for n in range(files):
+            Path(tmp, f"{n}.docx").write_bytes(bytes(30_000))
+        return (time.perf_counter() - start) / files
+
+
 def machine() -> str:
     model = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -154,7 +166,7 @@ def main() -> None:
 
     compileall.compile_dir(Path(notice_gen.__file__).parent, quiet=1)
     print(f"machine: {machine()}; before: {load()}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         work = Path(tmp)
         folder = make_folder(work / "records", count)
         sheet = make_csv(work / "rows.csv", big)
@@ -165,7 +177,7 @@ def main() -> None:
         (work / "c").mkdir()
         naive_s = naive(100, work / "c")
         engine_s = engine(500)
-        with tempfile.TemporaryDirectory() as out:
+        with tempfile.TemporaryDirectory(dir=work) as out:
             bare = wall([sys.executable, "-c", "pass"])
             help_s = wall([*CLI, "--help"])
             render_s = wall([*CLI, "render", str(SAMPLE), "-o", out, "--force"])
@@ -180,6 +192,12 @@ def main() -> None:
     ]
     for name, rate, note in rows:
         print(f"  {name:<42} {rate:7.0f} /s   {rate / naive_rate:5.1f}x naive   {note}")
+    print("creating one 30 KB file:")
+    for name, where in (
+        ("in the working folder", Path.cwd()),
+        ("in /tmp", Path(tempfile.gettempdir())),
+    ):
+        print(f"  {name:<42} {create_cost(where) * 1000:6.3f} ms")
     print("start-up, median of 7 new processes:")
     for name, seconds in (
         ("python -c pass", bare),
