@@ -5,7 +5,8 @@ batch with `number: auto` (numbers from a fresh SQLite register, taken in one tr
 confirmed in another; record files get their number written back), as a 2,000-row CSV and
 as a folder of 2,000 YAML records; each as a new process with `--jobs` = cores, the two
 alternating for `--rounds` rounds (the best of each counts, against a busy machine).
-Prints both rates and the ratio (goal: auto within 15 % of fixed).
+Prints both rates and the ratio (goal: auto within 15 % of fixed). Files are written in
+a folder of the working directory, where a clerk's are (see bench/batch.py).
     python bench/register.py [--records N] [--rounds R] [--register postgresql://…]
 """
 
@@ -60,7 +61,7 @@ def main() -> None:
     for form in ("csv", "folder"):
         rates = {False: 0.0, True: 0.0}
         for auto in (False, True) * rounds:
-            with tempfile.TemporaryDirectory() as tmp:
+            with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
                 work = Path(tmp)
                 if form == "csv":
                     sheet = make_csv(work / "rows.csv", count, auto)
