@@ -1,7 +1,7 @@
 """The linter's verdicts kept on disk, so that a document rendered again is not linted again.
 
 The findings of `check.check_bytes` depend on nothing but the document's bytes, its name,
-the profile, the code that judges it and the language of the messages: `checked` keeps
+the profile's values, the code that judges it and the language of the messages: `checked` keeps
 them under a key made of all of these, beside the prepared templates
 (`docx.template.cache_dir`). Rendering an unchanged record through an unchanged template
 gives the same bytes and the same findings without loading the linter; any change
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..docx.template import cache_dir
 from ..i18n import catalog
+from ..rules.profiles import PROFILES
 from .findings import Finding
 
 __all__ = ["KEEP", "checked", "code_digest", "folder"]
@@ -53,7 +54,8 @@ def checked(data: bytes, name: str, profile: str) -> list[Finding]:
     """`check.check_bytes(data, name, profile)`, from the disk when this document was
     judged before."""
     key = hashlib.sha256(code_digest(catalog()))
-    for part in (name.encode(), profile.encode(), data):
+    rules = repr(PROFILES.get(profile)).encode()  # its values, as the linter reads them
+    for part in (name.encode(), profile.encode(), rules, data):
         key.update(len(part).to_bytes(8, "big") + part)
     path = folder() / f"{key.hexdigest()}.marshal"
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
