@@ -11,7 +11,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "notice_gen"
-SHARED = ("notice_gen.errors", "notice_gen.i18n")
+SHARED = ("notice_gen.errors", "notice_gen.i18n", "notice_gen.version")
 ALLOWED = {  # package -> what it may import of notice_gen (besides itself and SHARED)
     "notice_gen.rules": ("notice_gen.docx.ns",),  # units
     "notice_gen.record": ("notice_gen.rules",),

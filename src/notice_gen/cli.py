@@ -19,6 +19,7 @@ from .cli_support import Group, Option, error, option, register_option, speak_cl
 from .errors import NoticeGenError
 from .i18n import N_, _, choose_language, set_language
 from .rules.profiles import KINDS, PROFILES
+from .version import VERSION
 
 speak_click()
 STATUSES = (N_("written"), N_("unchanged"), N_("skipped"), N_("kept"), N_("failed"))  # batch
@@ -71,7 +72,7 @@ templates_option = option(
       notice-gen render thong-bao.yaml
     """),
 )
-@click.version_option(package_name="notice-gen", cls=Option)
+@click.version_option(VERSION, package_name="notice-gen", cls=Option)
 @option(
     "--lang",
     type=click.Choice(["vi", "en"]),
@@ -576,6 +577,8 @@ def run() -> None:
     """Entry point: the language chosen, `main` run, every unexpected failure turned
     into a message."""
     args = choose_language(sys.argv[1:], os.environ)
+    # notice-gen uses no pydantic plugin; looking for them reads every installed package
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         main(args, standalone_mode=True)
     except SystemExit:

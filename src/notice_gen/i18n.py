@@ -15,6 +15,7 @@ DOMAIN = "notice_gen"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
 
 
 def choose_language(argv: list[str], environ: Mapping[str, str]) -> list[str]:
@@ -39,8 +40,19 @@ def choose_language(argv: list[str], environ: Mapping[str, str]) -> list[str]:
 
 def set_language(language: str) -> None:
     """Messages from now on in `language` (`vi` or `en`)."""
-    global _translation
+    global _translation, _language
+    _language = language
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def language() -> str:
+    """The language messages are given in (`set_language`): `vi` or `en`."""
+    return _language
+
+
+def catalog() -> Path:
+    """The compiled catalog of the chosen language (it may not exist: English)."""
+    return LOCALE_DIR / _language / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
 def _(message: str) -> str:

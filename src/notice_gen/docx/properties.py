@@ -8,11 +8,9 @@ made for, and Word's File > Info shows what it is.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import metadata
-
 from lxml import etree
 
+from ..version import VERSION
 from .package import PackageError, open_package
 
 CORE = "docProps/core.xml"
@@ -44,13 +42,9 @@ _EMPTY = {
 }
 
 
-@cache
 def generator() -> str:
     """`notice-gen 0.1.0`."""
-    try:
-        return f"notice-gen {metadata.version('notice-gen')}"
-    except metadata.PackageNotFoundError:
-        return "notice-gen"
+    return f"notice-gen {VERSION}"
 
 
 def register(members: dict[str, bytes]) -> dict[str, bytes]:

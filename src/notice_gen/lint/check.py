@@ -14,7 +14,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..docx.ooxml import validate_package
 from ..docx.package import PackageError, read_docx
 from ..docx.properties import declared_profile
 from ..docx.reader import Document, layout
@@ -78,6 +77,8 @@ def check_bytes(
 
 def package_findings(data: bytes, name: str) -> list[Finding]:
     """What the OOXML validator says of the package, as findings of rule OOXML."""
+    from ..docx.ooxml import validate_package  # the schemas load only when asked for
+
     return [
         Finding(name, "OOXML", f.severity, f.message, f"{f.part}:{f.line}" if f.line else f.part)
         for f in validate_package(data, suffix=Path(name).suffix or ".docx")

@@ -11,7 +11,6 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
@@ -214,6 +213,8 @@ def clock(time: str) -> str:
 
 def weekday(day: date) -> str:
     """`thứ Năm`, `Chủ nhật`: Babel's Vietnamese day names."""
+    from babel.dates import format_date  # only invitations and minutes name the day
+
     name = format_date(day, "EEEE", locale="vi")
     return name if name.startswith("Chủ") else name[0].lower() + name[1:]
 

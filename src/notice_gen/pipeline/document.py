@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..docx.template import builtin_template, find_template, load_template
 from ..errors import Problem, TemplateError
 from ..i18n import _
-from ..lint.check import check_bytes
-from ..lint.findings import Finding
-from ..lint.values import check_values
 from ..record.load import load, select_kind
 from ..record.model import Record
 from ..record.validate import validate
@@ -23,6 +20,9 @@ from . import numbering
 from .compose import context
 from .paths import record_template
 from .write import OutputDir
+
+if TYPE_CHECKING:
+    from ..lint.findings import Finding
 
 __all__ = [
     "check_rendered",
@@ -59,16 +59,28 @@ def check_rendered(
     template: Path,
     name: str,
     values: Mapping[str, Any] | None = None,
+    *,
+    remember: bool = False,
 ) -> list[Finding]:
     """Lint the rendered document `name`; its errors mean the template (or the values
     printed in it) break a rule, raised as `TemplateError`. Returns the warnings.
 
     With `values` (what the document was rendered from), only the rules the values decide
-    are judged (`lint.values`): for a template whose first document was linted in full."""
-    if values is None:
-        findings = check_bytes(data, name, record.profile)
-    else:
+    are judged (`lint.values`): for a template whose first document was linted in full.
+    With `remember`, the verdict is kept on disk (`lint.cache`) and a document rendered
+    again to the same bytes is not linted again."""
+    if values is not None:
+        from ..lint.values import check_values
+
         findings = check_values(values, record.rules, name)
+    elif remember:
+        from ..lint.cache import checked
+
+        findings = checked(data, name, record.profile)
+    else:
+        from ..lint.check import check_bytes
+
+        findings = check_bytes(data, name, record.profile)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         lines = "\n".join(f"  {f.rule}: {f.message} ({f.where})" for f in errors)
@@ -112,6 +124,6 @@ def render_file(
     with numbering.issued(record, path, source, register, fingerprint) as record:
         data = render_record(record, template)
         if check:
-            warnings += check_rendered(data, record, template, name)
+            warnings += check_rendered(data, record, template, name, remember=True)
         output.write(name, data, path, force=force)
     return output.path / name, warnings

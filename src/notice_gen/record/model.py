@@ -116,7 +116,8 @@ Clock = Annotated[str, BeforeValidator(_clock)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # the validators are built on first use: only Record's, which holds the others
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Issuer(_Model):
