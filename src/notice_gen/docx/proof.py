@@ -30,7 +30,6 @@ from .ns import XML_SPACE, W, w
 from .package import parse_xml
 from .sandbox import SLOT, is_mark
 
-__all__ = ["SLOT", "RunText", "Slot", "Slots", "prove"]
 STYLES = ("", "i", "b", "bi")  # emphasis of a run: plain, italic, bold, both
 ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NAME = r"[^\s<>/=\"'!?]+"

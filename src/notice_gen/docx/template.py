@@ -43,8 +43,8 @@ from ..rules.profiles import (
 from . import properties
 from .ns import NS, STORY_TYPES, XML_SPACE, story_parts, w
 from .package import PackageError, open_package, parse_xml, read_docx
-from .proof import SLOT, Slots, prove
-from .sandbox import Sandbox, seconds, tag_text
+from .proof import Slots, prove
+from .sandbox import SLOT, Sandbox, seconds, tag_text
 
 EMPHASIS = "urn:notice-gen:emphasis"  # marks the runs `emphasis_markup` opens, until rendered
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
