@@ -78,8 +78,9 @@ class Slots:
             pieces, html, legal = _run_text(type(value), value)
             if not legal:
                 self.unproven = True
-            if self.slots[index].kind == "text":
-                return self._runs(pieces, html, self.slots[index])
+            slot = self.slots[index]
+            if slot.kind == "text":
+                return pieces if isinstance(pieces, str) else self._runs(pieces, html, slot)
             if "<" in html:
                 self.unproven = True
             return html
@@ -94,8 +95,6 @@ class Slots:
         return text
 
     def _runs(self, pieces: tuple[tuple[str, str], ...], html: str, slot: Slot) -> str:
-        if len(pieces) == 1 and not pieces[0][1]:
-            return pieces[0][0]
         if slot.runs is None:
             self.unproven = True
             return html
@@ -108,11 +107,15 @@ class Slots:
 
 
 @lru_cache(maxsize=4096)  # a batch prints the same texts in many documents
-def _run_text(kind: type[RunText], text: str) -> tuple[tuple[tuple[str, str], ...], str, bool]:
-    """The pieces and the markup of the run text `text` of class `kind`, and whether it
-    holds only characters XML allows."""
+def _run_text(
+    kind: type[RunText], text: str
+) -> tuple[str | tuple[tuple[str, str], ...], str, bool]:
+    """The pieces of the run text `text` of class `kind` (the one piece when it has no
+    emphasis), its markup, and whether it holds only characters XML allows."""
     value = kind(text)
-    return tuple(value.pieces()), value.__html__(), ILLEGAL.search(text) is None
+    pieces = value.pieces()
+    plain = len(pieces) == 1 and not pieces[0][1]
+    return pieces[0][0] if plain else tuple(pieces), value.__html__(), not ILLEGAL.search(text)
 
 
 def prove(
