@@ -135,12 +135,12 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 def proven(source: str) -> list[str] | None:
     """The slot kinds of `source` when it is proven, else None."""
     from notice_gen.docx.proof import Slots, prove
-    from notice_gen.docx.sandbox import MARK, Sandbox
+    from notice_gen.docx.sandbox import Sandbox
     from notice_gen.docx.template import _emphasis_properties
 
     slots = Slots()
     tree = Sandbox().parse_checked(source)
-    if not prove(tree, slots, _emphasis_properties, MARK):
+    if not prove(tree, slots, _emphasis_properties):
         return None
     return [slot.kind for slot in slots.slots]
 

@@ -110,8 +110,9 @@ def test_a_template_cannot_run_code(route, tmp_path, elsewhere):
         ("{{ 'A'*10**10 }}", "a text longer than 1000000 characters"),
         ("{{ 'x'|center(10**9) }}", "above the limit of 1000 for a filter"),
         (
-            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-            "the document took longer than 2 s",
+            "{% for i in range(100000) %}{% for j in range(100000) %}"
+            "{% if 'x' * 900000 %}{% endif %}{% endfor %}{% endfor %}",
+            "the document took longer than 2 s",  # well before 5,000,000 steps
         ),
         ("{% for i in range(100000) %}{{ 'x'*100000 }}{% endfor %}", "the output passed 20 MB"),
     ],
@@ -129,6 +130,21 @@ def test_a_runaway_template_is_stopped_small_and_named(tag, stopped, elsewhere):
     assert named and named.group(2) in tag and stopped in err, err
     assert "internal error" not in err and "Traceback" not in err
     assert rss < 500 * MB
+    assert not (elsewhere / "out" / f"{RECORD.stem}.docx").exists()
+
+
+def test_a_loop_of_cheap_tags_is_stopped_by_its_steps(elsewhere):
+    """Marks cost little, yet every loop iteration is counted: a loop that would pass
+    10**10 tags is stopped at the step limit, well within a generous time limit."""
+    folder = elsewhere / "t"
+    tag = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    with_tag(folder / "van-ban.state.docx", tag)
+    code, err, _rss = child(
+        "render", RECORD, "-o", elsewhere / "out", "--templates", folder,
+        env={"NOTICE_GEN_RENDER_SECONDS": "120"},
+    )  # fmt: skip
+    assert code == 1, err
+    assert "word/document.xml: the tag '{% endfor %}' was stopped: more than 5000000 steps" in err
     assert not (elsewhere / "out" / f"{RECORD.stem}.docx").exists()
 
 

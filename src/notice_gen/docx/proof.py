@@ -5,10 +5,11 @@ closes what it opens, never what was opened before it, and ends where it began) 
 every printed value sits in element content or in an attribute value. A skeleton
 holding each literal piece of the part once, in its place, is then parsed: if it is
 well-formed, so is every document the part renders, whatever the record, because
-each printed value passes through its slot. A slot escapes plain values and refuses
-characters XML forbids; it writes a run text's line breaks and emphasis runs itself,
-with the run properties read from the skeleton. A value the proof cannot vouch for
-(markup from `|safe`, emphasis in a run whose properties vary) marks the document,
+each printed value passes through its slot, and what the slot gives is printed as it
+is (`sandbox.SLOT`). A slot escapes plain values and refuses characters XML forbids;
+it writes a run text's line breaks and emphasis runs itself, with the run properties
+read from the skeleton. A value the proof cannot vouch for (markup from `|safe`, a
+character XML forbids, emphasis in a run whose properties vary) marks the document,
 which is then parsed in full as before.
 """
 
@@ -18,16 +19,17 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Undefined, nodes, pass_context
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .ns import XML_SPACE, W, w
 from .package import parse_xml
+from .sandbox import SLOT, is_mark
 
-SLOT = "_ng_slot"  # the filter every printed value of a proven part goes through
 STYLES = ("", "i", "b", "bi")  # emphasis of a run: plain, italic, bold, both
 ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NAME = r"[^\s<>/=\"'!?]+"
@@ -38,7 +40,9 @@ _IN_TAG = re.compile(rf"\s*(?:(/?>)|({_NAME})\s*=\s*([\"']))")
 
 class RunText(str):
     """A value printed inside a run's `<w:t>`: pieces of escaped run text, each with
-    its emphasis ("", "i", "b", "bi"); `__html__` is the markup of the full parse."""
+    its emphasis ("", "i", "b", "bi"); `__html__` is the markup of the full parse.
+    Both follow from the class and the text alone: a slot keeps them for the next
+    document that prints the same text."""
 
     def pieces(self) -> list[tuple[str, str]]:
         return [(self.__html__(), "")]
@@ -67,35 +71,33 @@ class Slots:
     slots: list[Slot] = field(default_factory=list)
     unproven: bool = False
 
-    @pass_context
-    def put(self, _context: Any, value: Any, index: int) -> Any:
-        """The markup for `value` at slot `index`."""
-        if isinstance(value, Undefined):
-            return value
-        slot = self.slots[index]
+    @pass_context  # never folded into a constant when the template is compiled
+    def put(self, _context: Any, value: Any, index: int) -> str:
+        """The markup for `value` at slot `index`, printed as it is."""
         if isinstance(value, RunText):
-            if ILLEGAL.search(value):
+            pieces, html, legal = _run_text(type(value), value)
+            if not legal:
                 self.unproven = True
+            slot = self.slots[index]
             if slot.kind == "text":
-                return Markup(self._runs(value, slot))
-            html = value.__html__()
-            self.unproven = self.unproven or "<" in html
-            return Markup(html)
+                return pieces if isinstance(pieces, str) else self._runs(pieces, html, slot)
+            if "<" in html:
+                self.unproven = True
+            return html
+        if isinstance(value, Undefined):
+            return str(value)  # StrictUndefined: the error naming the value
         if hasattr(value, "__html__"):
             self.unproven = True
-            return value
-        text = escape(value)
+            return str(value.__html__())
+        text = str(escape(value))
         if ILLEGAL.search(text):
             self.unproven = True
         return text
 
-    def _runs(self, value: RunText, slot: Slot) -> str:
-        pieces = value.pieces()
-        if len(pieces) == 1 and not pieces[0][1]:
-            return pieces[0][0]
+    def _runs(self, pieces: tuple[tuple[str, str], ...], html: str, slot: Slot) -> str:
         if slot.runs is None:
             self.unproven = True
-            return value.__html__()
+            return html
         out = []
         for n, (piece, style) in enumerate(pieces):
             if n or style:
@@ -104,17 +106,28 @@ class Slots:
         return "".join(out)
 
 
+@lru_cache(maxsize=4096)  # a batch prints the same texts in many documents
+def _run_text(
+    kind: type[RunText], text: str
+) -> tuple[str | tuple[tuple[str, str], ...], str, bool]:
+    """The pieces of the run text `text` of class `kind` (the one piece when it has no
+    emphasis), its markup, and whether it holds only characters XML allows."""
+    value = kind(text)
+    pieces = value.pieces()
+    plain = len(pieces) == 1 and not pieces[0][1]
+    return pieces[0][0] if plain else tuple(pieces), value.__html__(), not ILLEGAL.search(text)
+
+
 def prove(
     tree: nodes.Template,
     slots: Slots,
     emphasis: Callable[[etree._Element | None, str], etree._Element],
-    mark: str,
 ) -> bool:
-    """Prove the part `tree` well-formed for every context; then route each printed
-    value through a slot (added to `slots`). `emphasis(rpr, style)` gives the run
-    properties of an emphasis run after a run with `rpr`; outputs filtered by `mark`
-    print nothing. False, and `tree` untouched, when the part cannot be proven."""
-    walk = _Walk(mark)
+    """Prove the part `tree` (from `Sandbox.parse_checked`) well-formed for every
+    context; then route each printed value through a slot (added to `slots`).
+    `emphasis(rpr, style)` gives the run properties of an emphasis run after a run with
+    `rpr`. False, and `tree` untouched, when the part cannot be proven."""
+    walk = _Walk()
     try:
         walk.body(tree.body)
         if walk.mode != "content" or walk.stack:
@@ -164,8 +177,7 @@ class _Walk:
     """The part's literal text followed through its tags and blocks: where each printed
     value lands, and the skeleton that holds every literal piece once."""
 
-    def __init__(self, mark: str) -> None:
-        self.mark = mark
+    def __init__(self) -> None:
         self.mode = "content"  # content, tag (between attributes) or attr (in a value)
         self.quote = ""
         self.stack: list[str] = []
@@ -188,7 +200,9 @@ class _Walk:
                 for branch in node.elif_:
                     self.block(branch.body)
                 self.block(node.else_)
-            elif not isinstance(node, nodes.Assign):
+            elif not isinstance(node, nodes.Assign) and not (
+                isinstance(node, nodes.ExprStmt) and is_mark(node.node)
+            ):
                 raise Unproven
 
     def block(self, body: list[nodes.Node]) -> None:
@@ -214,8 +228,6 @@ class _Walk:
         for i, item in enumerate(node.nodes):
             if isinstance(item, nodes.TemplateData):
                 self.text(item.data)
-            elif isinstance(item, nodes.Filter) and item.name == self.mark:
-                continue
             elif self.mode == "tag" or not self.stack:
                 raise Unproven
             else:

@@ -6,6 +6,10 @@ change the record, and cannot make a document run away: every tag the template
 passes, every call, operator and filter is counted against a time limit per
 document, and strings, lists, numbers and each part's output are capped. Every
 refusal is a `TemplateError` naming the template, the part and the tag.
+
+The compiled code differs from Jinja's in two places only: a tag's mark is a
+statement (it prints nothing), and what the slot filter (`SLOT`, see `proof.py`)
+gives is printed as it is, since the slot escaped it.
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.runtime import markup_join
+from jinja2.runtime import LoopContext, markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
-from markupsafe import Markup
 
 from ..i18n import _
 
@@ -35,11 +39,16 @@ MAX_NUMBER_ARG = 1_000  # a number given to a filter (width, length, count)
 MAX_STEPS = 5_000_000  # tags passed, calls and operators, per document
 SECONDS = 20.0  # per document; NOTICE_GEN_RENDER_SECONDS overrides
 MARK = "_ng_mark"
+SLOT = "_ng_slot"  # the filter every printed value of a proven part goes through
 CONCAT = "_ng_concat"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d{5,}|\*)|%[-#0 +]*\d*\.\d{5,}|\{[^{}]*:[^{}]*\d{5,}")
 GLOBALS = {"range": safe_range, "dict": dict}
-NOTHING = Markup("")  # what a mark prints, escaped already
+DICT_ATTRIBUTES = frozenset(dir(dict))  # `d.items` is the method, not the key "items"
+LOOP_ATTRIBUTES = frozenset(
+    "index index0 revindex revindex0 first last length depth depth0 previtem nextitem".split()
+)
+MISSING = object()
 
 
 class LimitError(SecurityError):
@@ -68,17 +77,23 @@ class Budget:
 
     def step(self) -> None:
         self.steps += 1
+        if self.steps > MAX_STEPS or not self.steps & 511:
+            self.check()
+
+    def check(self) -> None:
+        """Refuse a document past its steps or its time (every 512 steps)."""
         if self.steps > MAX_STEPS:
             raise LimitError(_("more than {n} steps of work").format(n=MAX_STEPS))
-        if self.steps % 512 == 0 and time.monotonic() > self.deadline:
+        if time.monotonic() > self.deadline:
             raise LimitError(
                 _("the document took longer than {seconds:g} s").format(seconds=self.limit)
             )
 
 
 class _Marks(Extension):
-    """Puts `{{ "N"|_ng_mark }}` before the N-th tag, so the budget knows where it is and
-    every loop iteration is counted (a filter: called directly, not through `call`)."""
+    """Puts `{{ N|_ng_mark }}` before the N-th tag, so the budget knows where it is and
+    every loop iteration is counted (a filter: called directly, not through `call`);
+    `parse_checked` makes each mark a statement."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         count = 0
@@ -86,7 +101,7 @@ class _Marks(Extension):
             if token.type in ("block_begin", "variable_begin"):
                 line = token.lineno
                 yield Token(line, "variable_begin", "{{")
-                yield Token(line, "string", str(count))
+                yield Token(line, "integer", count)  # type: ignore[arg-type]  # as Jinja lexes it
                 yield Token(line, "pipe", "|")
                 yield Token(line, "name", MARK)
                 yield Token(line, "variable_end", "}}")
@@ -98,10 +113,26 @@ def _too_big(value: Any) -> bool:
     return isinstance(value, (str, bytes, list, tuple, dict)) and len(value) > MAX_STRING
 
 
+def is_mark(node: nodes.Node) -> bool:
+    """Whether `node` is a tag's mark (a statement once parsed)."""
+    return isinstance(node, nodes.Filter) and node.name == MARK
+
+
+class _Generator(CodeGenerator):
+    """Jinja's code generator, printing what a slot gives as it is (escaped by the slot)."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if isinstance(node, nodes.Filter) and node.name == SLOT and finalize.src is None:
+            self.write("(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The environment every template is compiled and rendered in."""
 
     intercepted_binops = frozenset(["*", "**", "+", "%", "//", "/"])
+    code_generator_class = _Generator
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, extensions=[_Marks])
@@ -113,10 +144,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.filters[MARK] = self._mark
 
     @jinja2.pass_context  # never folded into a constant when the template is compiled
-    def _mark(self, _context: Any, tag: str) -> str:
-        self.budget.tag = int(tag)
-        self.budget.step()
-        return NOTHING
+    def _mark(self, _context: Any, tag: int) -> None:
+        budget = self.budget
+        budget.tag = tag
+        budget.steps += 1
+        if budget.steps > MAX_STEPS or not budget.steps & 511:
+            budget.check()
 
     def _concat(self, *values: Any) -> Any:
         if sum(len(str(v)) for v in values) > MAX_STRING:
@@ -152,6 +185,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.budget.step()
+        kind = type(obj)  # the common cases answered as Jinja would, without its detours
+        if kind is dict and attribute not in DICT_ATTRIBUTES:
+            if (value := obj.get(attribute, MISSING)) is not MISSING:
+                return value
+        elif kind is LoopContext and attribute in LOOP_ATTRIBUTES:
+            return getattr(obj, attribute)
         if isinstance(obj, str) and attribute in ("format", "format_map"):
             _check_format(obj)
         return super().getattr(obj, attribute)
@@ -178,7 +217,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return _BINOPS[op](left, right)
 
     def parse_checked(self, source: str) -> nodes.Template:
-        """The template's tree, with `~` bounded; refuses tags reaching for `_` names."""
+        """The template's tree, with `~` bounded and marks made statements; refuses tags
+        reaching for `_` names."""
         for tag, name in unsafe_tags(source, self):
             raise SecurityError(
                 _(
@@ -186,7 +226,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 ).format(tag=tag, name=name)
             )
         tree = self.parse(source)
-        for parent in tree.find_all(nodes.Node):
+        for parent in [tree, *tree.find_all(nodes.Node)]:
             for field in parent.fields:
                 value = getattr(parent, field, None)
                 if isinstance(value, nodes.Concat):
@@ -195,6 +235,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     value[:] = [
                         _concat_call(v) if isinstance(v, nodes.Concat) else v for v in value
                     ]
+                    if any(isinstance(v, nodes.Output) for v in value):
+                        value[:] = [s for v in value for s in _marks_apart(v)]
         tree.set_environment(self)
         return tree
 
@@ -209,8 +251,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def render_part(self, template: jinja2.Template, context: dict[str, Any]) -> str:
         """Render within the output cap; the budget was started for the document."""
-        out, size = [], 0
-        for chunk in template.generate(context):
+        out: list[str] = []
+        size = 0
+        for chunk in template.root_render_func(template.new_context(context)):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise LimitError(_("the output passed {n} MB").format(n=MAX_OUTPUT // 2**20))
@@ -226,6 +269,25 @@ _BINOPS = {
     "//": operator.floordiv,
     "/": operator.truediv,
 }
+
+
+def _marks_apart(node: nodes.Node) -> list[nodes.Node]:
+    """An output with marks among what it prints, as outputs and mark statements."""
+    if not isinstance(node, nodes.Output) or not any(is_mark(n) for n in node.nodes):
+        return [node]
+    out: list[nodes.Node] = []
+    printed: list[nodes.Expr] = []
+    for item in node.nodes:
+        if is_mark(item):
+            if printed:
+                out.append(nodes.Output(printed, lineno=node.lineno))
+                printed = []
+            out.append(nodes.ExprStmt(item, lineno=item.lineno))
+        else:
+            printed.append(item)
+    if printed:
+        out.append(nodes.Output(printed, lineno=node.lineno))
+    return out
 
 
 def _concat_call(node: nodes.Concat) -> nodes.Call:

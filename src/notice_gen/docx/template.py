@@ -3,8 +3,8 @@
 A template is compiled once per profile: the profile's page setup and style
 properties are written into it, the lengths of its drawn lines are tied to the
 record's values, docxtpl's clean-up makes its tags readable to Jinja, and each
-story part is compiled. Rendering a record is then one Jinja pass per part and
-one deterministic zip write.
+story part is compiled. Rendering a record is then one Jinja pass per story part
+with tags and one deterministic zip write.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import io
 import marshal
 import os
 import re
@@ -44,8 +43,8 @@ from ..rules.profiles import (
 from . import properties
 from .ns import NS, STORY_TYPES, XML_SPACE, story_parts, w
 from .package import PackageError, open_package, parse_xml, read_docx
-from .proof import SLOT, Slots, prove
-from .sandbox import MARK, Sandbox, seconds, tag_text
+from .proof import Slots, prove
+from .sandbox import SLOT, Sandbox, seconds, tag_text
 
 EMPHASIS = "urn:notice-gen:emphasis"  # marks the runs `emphasis_markup` opens, until rendered
 RULE_STYLES = {  # paragraph style of a drawn line -> its length in the context's `rules`
@@ -131,7 +130,7 @@ def builtin_template(kind: str, profile: Profile) -> Path:
 class _Part:
     name: str
     template: jinja2.Template | None = None  # None for a part copied as it is
-    stored: bytes = b""  # a copied part: its zip entry, compressed once
+    stored: bytes = b""  # a copied part (or a proven story part without tags): compressed once
     properties: bytes = b""  # a document properties part, filled in for each document
     proven: bool = False  # well-formed whatever the context (see `proof`): not parsed
 
@@ -140,8 +139,8 @@ class Template:
     """A .docx template compiled for one profile.
 
     Parts that carry no tags are compressed once; rendering a record runs Jinja on
-    the story parts and writes one zip, the same bytes for the same context. A story
-    part proven well-formed once (`proof.prove`) is not parsed again for each
+    the story parts with tags and writes one zip, the same bytes for the same context.
+    A story part proven well-formed once (`proof.prove`) is not parsed again for each
     document; `proof=False` parses every rendered part, as the full check.
     """
 
@@ -153,6 +152,7 @@ class Template:
         self.env.filters[SLOT] = self.slots.put
         self.parts: list[_Part] = []
         self.sources: dict[str, str] = {}
+        self.env.budget.start(seconds())
         for name, data, is_story in _prepared(path, profile):
             if name in properties.PARTS:
                 self.parts.append(_Part(name, properties=data))
@@ -164,8 +164,11 @@ class Template:
             self.sources[name] = source
             try:
                 tree = self.env.parse_checked(source)
-                proven = proof and prove(tree, self.slots, _emphasis_properties, MARK)
-                self.parts.append(_Part(name, self.env.compile_tree(tree), proven=proven))
+                proven = proof and prove(tree, self.slots, _emphasis_properties)
+                part = _Part(name, self.env.compile_tree(tree), proven=proven)
+                if proven and _constant(tree):
+                    part = _Part(name, stored=_compressed(self._render_part(part, {})))
+                self.parts.append(part)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(
                     _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc.message)
@@ -174,21 +177,33 @@ class Template:
                 raise TemplateError(
                     _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc)
                 ) from None
+        self.names = [part.name.encode("utf-8") for part in self.parts]  # as the zip writes them
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
         self.env.budget.start(seconds())
-        entries = [
-            part.stored
-            or _compressed(
-                _filled(part.name, part.properties, tuple(context["properties"].items()))
-                if part.properties and "properties" in context
-                else part.properties or self._render_part(part, context),
-                1,
-            )
-            for part in self.parts
-        ]
-        return _zip([part.name for part in self.parts], entries)
+        values = context.get("properties")
+        entries = []
+        for part in self.parts:
+            if part.stored:
+                entries.append(part.stored)
+            elif not part.properties:
+                entries.append(_compressed(self._render_part(part, context), 1))
+            elif values is None:
+                entries.append(_compressed(part.properties, 1))
+            else:
+                entries.append(self._properties(part, tuple(values.items())))
+        return _zip(self.names, entries)
+
+    def _properties(self, part: _Part, values: tuple[tuple[str, str], ...]) -> bytes:
+        try:
+            return _filled(part.name, part.properties, values)
+        except ValueError as exc:  # a character XML forbids
+            raise TemplateError(
+                _("{path}: {part}: rendered XML is broken ({detail})").format(
+                    path=self.path, part=part.name, detail=exc
+                )
+            ) from None
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         name = part.name
@@ -272,37 +287,50 @@ def _emphasis_properties(rpr: etree._Element | None, style: str) -> etree._Eleme
     return rpr
 
 
+def _constant(tree: jinja2.nodes.Template) -> bool:
+    """Whether a part prints its literal text only, the same for every context."""
+    return all(
+        isinstance(node, jinja2.nodes.Output)
+        and all(isinstance(item, jinja2.nodes.TemplateData) for item in node.nodes)
+        for node in tree.body
+    )
+
+
 @lru_cache(maxsize=256)
 def _filled(part: str, xml: bytes, values: tuple[tuple[str, str], ...]) -> bytes:
-    """A document properties part with `values` written in, kept for the next document."""
-    return properties.fill(part, xml, dict(values))
+    """A document properties part with `values` written in, compressed (`_compressed`),
+    kept for the next document."""
+    return _compressed(properties.fill(part, xml, dict(values)), 1)
 
 
 def _compressed(data: bytes, level: int = 6) -> bytes:
     """CRC, sizes and raw deflate data of one zip member, packed for `_zip`."""
-    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-    body = packer.compress(data) + packer.flush()
+    body = zlib.compress(data, level, wbits=-15)
     return struct.pack("<III", zlib.crc32(data), len(body), len(data)) + body
 
 
-def _zip(names: list[str], entries: list[bytes]) -> bytes:
-    """A zip archive of deflated members, with fixed times (1980-01-01), in order."""
-    out, directory = io.BytesIO(), io.BytesIO()
+LOCAL = struct.pack("<IHHHHH", 0x04034B50, 20, 0x0800, 8, 0, 0x21)  # version, UTF-8, deflate, 1980
+CENTRAL = struct.pack("<IHHHHHH", 0x02014B50, 20, 20, 0x0800, 8, 0, 0x21)
+
+
+def _zip(names: list[bytes], entries: list[bytes]) -> bytes:
+    """A zip archive of deflated members (`_compressed`), with fixed times (1980-01-01),
+    in order."""
+    out: list[bytes | memoryview] = []
+    directory: list[bytes] = []
+    offset = 0
     for name, entry in zip(names, entries, strict=True):
-        crc_sizes, body = entry[:12], entry[12:]
-        encoded = name.encode("utf-8")
-        offset = out.tell()
-        common = struct.pack("<HHHHH", 20, 0x0800, 8, 0, 0x21) + crc_sizes
-        out.write(struct.pack("<I", 0x04034B50) + common + struct.pack("<HH", len(encoded), 0))
-        out.write(encoded + body)
-        directory.write(struct.pack("<IH", 0x02014B50, 20) + common)
-        directory.write(struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
-    start, table = out.tell(), directory.getvalue()
+        crc_sizes, size = entry[:12], len(name)
+        local = LOCAL + crc_sizes + struct.pack("<HH", size, 0) + name
+        out += (local, memoryview(entry)[12:])
+        directory.append(
+            CENTRAL + crc_sizes + struct.pack("<HHHHHII", size, 0, 0, 0, 0, 0, offset) + name
+        )
+        offset += len(local) + len(entry) - 12
+    table = b"".join(directory)
     count = len(names)
-    out.write(
-        table + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(table), start, 0)
-    )
-    return out.getvalue()
+    out += (table, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(table), offset, 0))
+    return b"".join(out)
 
 
 @lru_cache(maxsize=32)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
-from babel.numbers import format_decimal
 from markupsafe import escape
 
 from ..docx.proof import RunText
@@ -94,10 +93,9 @@ def _escaped(text: str) -> str:
     return NO_BREAK_HYPHEN.join(pieces).replace("\n", RUN_BREAK)
 
 
-@cache
 def two_digits(value: int) -> str:
-    """Zero-padded below 10, as days, numbers and months 1-2 are written."""
-    return format_decimal(value, format="00", locale="vi")
+    """Zero-padded below 10, as days, numbers (from 1) and months 1-2 are written."""
+    return f"{value:02d}"
 
 
 def number_line(record: Record) -> str:
@@ -144,10 +142,25 @@ def recipient_lines(record: Record) -> list[str]:
     """`- X;` for each recipient (`,` under HD 36) and the archive line last; an item that
     wraps in the Nơi nhận column keeps its last two syllables together."""
     rules = record.rules
-    lines = [f"- {bare(item)}{rules.separator}" for item in record.recipients]
-    lines.append(rules.archive_format.format(archive=archive_body(record.archive, rules)))
     size = rules.styles["NGRecipient"].size
-    return [kept_end(line, CLOSING_COLUMNS[0], size) for line in lines]
+    lines = [_recipient(item, rules.separator, size) for item in record.recipients]
+    archive = rules.archive_format.format(archive=archive_body(record.archive, rules))
+    return [*lines, _kept_end(archive, size)]
+
+
+@lru_cache(maxsize=4096)  # a batch sends to the same recipients in many documents
+def _recipient(item: str, separator: str, size: float) -> str:
+    return _kept_end(f"- {bare(item)}{separator}", size)
+
+
+@lru_cache(maxsize=4096)
+def _kept_end(line: str, size: float) -> str:
+    return kept_end(line, CLOSING_COLUMNS[0], size)
+
+
+@lru_cache(maxsize=4096)  # a batch measures the same header lines in many documents
+def _width(text: str, size: float, bold: bool) -> int:
+    return width(text, size, bold=bold)
 
 
 def signer_lines(record: Record) -> dict[str, str]:
@@ -383,15 +396,15 @@ def rule_lengths(record: Record, lines: dict[str, list[str]]) -> dict[str, int]:
     styles = rules.styles
     if rules.regime == "party":
         title = styles["NGPartyTitle"]
-        return {"party_title": width(rules.header_lines["party_title"], title.size, bold=True)}
-    issuer = max(width(line, styles["NGIssuer"].size, bold=True) for line in lines["issuer"])
+        return {"party_title": _width(rules.header_lines["party_title"], title.size, True)}
+    issuer = max(_width(line, styles["NGIssuer"].size, True) for line in lines["issuer"])
     subject = min(
-        max(width(line, styles["NGSubject"].size, bold=True) for line in lines["subject"]),
+        max(_width(line, styles["NGSubject"].size, True) for line in lines["subject"]),
         text_width(rules),
     )
     return {
         "issuer": fraction_line(issuer),
-        "motto": width(rules.header_lines["motto"], styles["NGMotto"].size, bold=True),
+        "motto": _width(rules.header_lines["motto"], styles["NGMotto"].size, True),
         "subject": fraction_line(subject),
     }
 
