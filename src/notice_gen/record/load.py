@@ -81,11 +81,15 @@ def key_name(key: KeyPath) -> str:
 
 
 def load(path: Path) -> Source:
-    """Read `path` and merge the organisation files it extends."""
+    """Read `path` and merge the organisation files it extends. The result may share its
+    mappings with the cache of `read`: do not modify them."""
     return _load(Path(path), ())
 
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Source:
+    cached = read(path)
+    if "extends" not in cached.data:  # the common case: nothing to merge, nothing to copy
+        return Source(cached.path, cached.data, cached.positions, cached.written, cached.warnings)
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
@@ -99,7 +103,6 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
                 )
             ]
         )
-    cached = read(path)
     source = Source(
         cached.path,
         dict(cached.data),
@@ -209,16 +212,12 @@ def _read(path: Path, mtime: int, size: int) -> Source:
         ) from None
     limits.check_depth(text, path, block=kind == "yaml")
     if kind == "yaml":
-        builder = _Builder(text, path)
-        node = _compose(text, path)
-        if node is not None:
-            limits.check_nodes(node, path)
-        data = builder.build(node)
+        data, builder = _yaml(text, path)
         positions, written, warnings = builder.positions, builder.written, builder.warnings
     else:
         data, positions = {"json": _json, "toml": _toml}[kind](text, path)
         written, warnings = {}, []
-    limits.check_tree(data, path, positions)
+        limits.check_tree(data, path, positions)
     if not isinstance(data, dict):
         raise RecordError(
             [Problem(path, 1, "", _("expected a mapping of keys (kind:, profile:, …)"))]
@@ -230,12 +229,42 @@ class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     """A YAML loader (libyaml's parser where installed) that resolves plain scalars
     to text, except null."""
 
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        """The tag of a node without one: null for a plain `~`, `null`, `Null`, `NULL`
+        or nothing (what YAML's null resolver matches), text for any other scalar."""
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in _NULLS else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_NULL = "tag:yaml.org,2002:null"
+
+_NULL, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def _yaml(text: str, path: Path) -> tuple[Any, _Builder]:
+    """The tree of a YAML record and its builder (positions, written, warnings), bounded
+    as `limits` says: aliases and the count of values before building, and the sizes
+    of lists, mappings and texts after. The builder measures all of these as it goes;
+    when anything comes near a bound, or a mark of aliases or escapes is in the text,
+    `limits` checks the whole tree, so that its message is the one given."""
+    node = _compose(text, path)
+    if node is not None and "&" in text:  # no anchor without `&`, no alias without one
+        limits.check_nodes(node, path)
+    builder = _Builder(text, path)
+    try:
+        data = builder.build(node)
+    except (RecordError, _TooMany):
+        if node is not None:
+            limits.check_nodes(node, path)  # too many values is said first
+        raise
+    if builder.near or "\\" in text:  # an escape may write a lone surrogate
+        limits.check_tree(data, path, builder.positions)
+    return data, builder
+
+
+class _TooMany(Exception):
+    """More values than `limits.MAX_NODES`: building stops, `limits` says so."""
 
 
 def _compose(text: str, path: Path) -> yaml.Node | None:
@@ -252,39 +281,50 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
 class _Builder:
     """The tree of a composed YAML document, with each value's line, the source of
     values YAML split into keys, and warnings about text that reads otherwise than
-    it looks."""
+    it looks. It counts the values (keys too) and stops past `limits.MAX_NODES`, and
+    `near` says whether a list, mapping, text or nesting reached a bound of
+    `limits.check_tree`."""
 
-    def __init__(self, text: str, path: Path) -> None:
-        self.text, self.path = text, path
+    def __init__(self, text: str, path: Path, bounded: bool = True) -> None:
+        self.text, self.path, self.bounded = text, path, bounded
         self.lines = text.split("\n")
         self.positions: dict[KeyPath, int] = {}
         self.written: dict[KeyPath, Written] = {}
         self.warnings: list[Problem] = []
+        self.count = 0
+        self.near = False
 
     def build(self, node: yaml.Node | None, key: KeyPath = ()) -> Any:
         if node is None:
             return {}
+        self.count += 1
+        if self.count > limits.MAX_NODES and self.bounded:
+            raise _TooMany
         if key:
             self.positions.setdefault(key, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL:
+                return None
+            value = node.value
+            if len(value) > limits.MAX_TEXT:
+                self.near = True
+            if not node.style and node.end_mark.line > node.start_mark.line:
+                self._continuations(node, key)
+            return value
+        if len(node.value) > limits.MAX_ITEMS or len(key) > limits.MAX_DEPTH:
+            self.near = True
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
-        if node.tag == _NULL:
-            return None
-        if (
-            isinstance(node, yaml.ScalarNode)
-            and not node.style
-            and node.end_mark.line > node.start_mark.line
-        ):
-            self._continuations(node, key)
-        return node.value
+        return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, key: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         previous: tuple[str, yaml.Node] | None = None
+        flow = node.flow_style
+        positions = self.positions
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            self.count += 1
+            if type(key_node) is not yaml.ScalarNode:
                 raise RecordError(
                     [
                         Problem(
@@ -298,13 +338,16 @@ class _Builder:
                 raise RecordError(
                     [Problem(self.path, key_node.start_mark.line + 1, where, _("key given twice"))]
                 )
-            self.positions[(*key, name)] = key_node.start_mark.line + 1
-            if node.flow_style and previous is not None:
-                self._flow_key((*key, name), previous, key_node, value_node)
-            out[name] = self.build(value_node, (*key, name))
+            if len(name) > limits.MAX_TEXT:
+                self.near = True
+            here = (*key, name)
+            positions[here] = key_node.start_mark.line + 1
+            if flow and previous is not None:
+                self._flow_key(here, previous, key_node, value_node)
+            out[name] = self.build(value_node, here)
             if value_node.tag != _NULL:
                 previous = (name, value_node)
-        if not node.flow_style and len(node.value) == 1:
+        if not flow and len(node.value) == 1:
             self._line_of_text(node, key)
         return out
 
@@ -373,7 +416,7 @@ def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
             [Problem(path, None, "", _("not valid JSON: {detail}").format(detail=exc))]
         ) from None
     try:  # JSON is YAML: borrow its positions
-        builder = _Builder(text, path)
+        builder = _Builder(text, path, bounded=False)
         builder.build(yaml.compose(text, Loader=_TextLoader))
         positions = builder.positions
     except (yaml.YAMLError, RecordError):
