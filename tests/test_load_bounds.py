@@ -121,3 +121,22 @@ def test_a_long_text_is_refused_with_its_key_and_line(tmp_path, monkeypatch):
     with pytest.raises(RecordError) as caught:
         read(record)
     assert str(caught.value) == (f"{record}:4: subject[1]: a text of 11 characters; the limit is 8")
+
+
+LINE_PARTS = [" ", "  ", "- ", "? ", ": ", "\t", "\u00a0", "\u3000", "\n", "\r\n", "\r", "\u2028"]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from([*LINE_PARTS, "a", "bc", "Hà", "[", "{"]), max_size=80),
+    width=st.integers(-2, 12),
+)
+def test_a_shallow_text_has_no_line_starting_that_wide(parts, width):
+    text = "".join(parts)
+    widest = max(
+        (len(line) - len(line.lstrip(limits.PREFIX)) for line in text.splitlines()), default=0
+    )
+    if limits.shallow(text, width):
+        assert widest < width
+    elif all(mark not in text for mark in "\r\u2028") and width > 0:
+        assert widest >= width

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -286,36 +286,50 @@ class _Builder:
     `limits.check_tree`."""
 
     def __init__(self, text: str, path: Path, bounded: bool = True) -> None:
-        self.text, self.path, self.bounded = text, path, bounded
-        self.lines = text.split("\n")
+        self.text, self.path = text, path
         self.positions: dict[KeyPath, int] = {}
         self.written: dict[KeyPath, Written] = {}
         self.warnings: list[Problem] = []
-        self.count = 0
-        self.near = False
+        self.count, self.near = 0, False
+        self.most = limits.MAX_NODES if bounded else sys.maxsize
+        self.items, self.depth, self.longest = limits.MAX_ITEMS, limits.MAX_DEPTH, limits.MAX_TEXT
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
 
     def build(self, node: yaml.Node | None, key: KeyPath = ()) -> Any:
+        """The value of `node`, found at `key` (the root: {} for an empty document)."""
         if node is None:
             return {}
-        self.count += 1
-        if self.count > limits.MAX_NODES and self.bounded:
-            raise _TooMany
         if key:
             self.positions.setdefault(key, node.start_mark.line + 1)
+        return self._value(node, key)
+
+    def _value(self, node: yaml.Node, key: KeyPath) -> Any:
+        """The value of `node`, whose line is kept already."""
+        self.count += 1
+        if self.count > self.most:
+            raise _TooMany
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL:
                 return None
             value = node.value
-            if len(value) > limits.MAX_TEXT:
+            if len(value) > self.longest:
                 self.near = True
             if not node.style and node.end_mark.line > node.start_mark.line:
                 self._continuations(node, key)
             return value
-        if len(node.value) > limits.MAX_ITEMS or len(key) > limits.MAX_DEPTH:
+        if len(node.value) > self.items or len(key) > self.depth:
             self.near = True
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key)
-        return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
+        positions, out = self.positions, []
+        for i, item in enumerate(node.value):
+            here = (*key, i)
+            positions.setdefault(here, item.start_mark.line + 1)
+            out.append(self._value(item, here))
+        return out
 
     def _mapping(self, node: yaml.MappingNode, key: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -338,13 +352,13 @@ class _Builder:
                 raise RecordError(
                     [Problem(self.path, key_node.start_mark.line + 1, where, _("key given twice"))]
                 )
-            if len(name) > limits.MAX_TEXT:
+            if len(name) > self.longest:
                 self.near = True
             here = (*key, name)
             positions[here] = key_node.start_mark.line + 1
             if flow and previous is not None:
                 self._flow_key(here, previous, key_node, value_node)
-            out[name] = self.build(value_node, here)
+            out[name] = self._value(value_node, here)
             if value_node.tag != _NULL:
                 previous = (name, value_node)
         if not flow and len(node.value) == 1:

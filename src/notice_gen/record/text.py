@@ -288,17 +288,25 @@ def strings(value: Any, out: list[str] | None = None) -> list[str]:
 
 
 def is_clean(source: Source) -> bool:
-    """Whether `hygiene` would change nothing in the record's values and warn of nothing."""
-    texts = strings(source.data)
-    if record_encoding(texts) is not None:
-        return False
+    """Whether `hygiene` would change nothing in the record's values and warn of nothing:
+    no text to clean, and the record not in a legacy encoding (see `record_encoding`)."""
     tones = source.data.get("tone_marks", "keep")
     tones = tones if isinstance(tones, str) else "keep"
-    for text in texts:
-        cleaned, done = clean_text(text, tones, None)
-        if done or cleaned != text:
-            return False
-    return True
+    counts = {"tcvn3": 0, "vni": 0, "unicode": 0, "": 0}
+    clean = True
+    for text in strings(source.data):
+        written, unchanged = _verdict(text, tones)
+        counts[written] += 1
+        clean = clean and unchanged
+    best = max(("tcvn3", "vni"), key=lambda name: counts[name])
+    return clean and counts[best] <= counts["unicode"]
+
+
+@lru_cache(maxsize=8192)
+def _verdict(text: str, tones: str) -> tuple[str, bool]:
+    """`_written_in(text)`, and whether `clean_text` leaves `text` as it is (cached)."""
+    cleaned, done = clean_text(text, tones, None)
+    return _written_in(text), not done and cleaned == text
 
 
 def convert_file(text: str) -> tuple[str, int]:
