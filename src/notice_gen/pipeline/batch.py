@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
 from ..record.limits import check_tree
-from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
+from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
 from ..rules.profiles import KINDS
 from .journal import Lock, finish, journal, recover, reserve, unreserve
 from .journal import previous as finished_before
@@ -198,8 +198,8 @@ def _source(job: Job) -> Source:
     else:
         source = _entry(read(Path(job.source)), job.index or 0)
         check_tree(source.data, source.path)
-    if base:
-        source = merge(_base(base), source)
+    if base:  # the base is validated once, each record over it for what it changes
+        source = overlay(_base(base), source)
     return select_kind(source, None, KINDS)
 
 

@@ -59,6 +59,9 @@ class Source:
     positions: dict[KeyPath, tuple[Path, int]] = field(default_factory=dict)
     written: dict[KeyPath, Written] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    # a tree made by `overlay`: the base and the keys over it, so that the base is
+    # validated once for all the records made over it (a sheet's rows over `--base`)
+    layers: tuple[Source, Source] | None = field(default=None, compare=False, repr=False)
 
     def locate(self, key: KeyPath) -> tuple[Path, int | None]:
         """The file and line of `key`, or of its nearest ancestor that has one."""
@@ -138,13 +141,14 @@ def merge(base: Source, over: Source) -> Source:
             yield from leaves(value, (*key, name)) if isinstance(value, dict) else [(*key, name)]
 
     replaced = set(leaves(over.data, ()))
-    positions = {
-        k: v for k, v in base.positions.items() if not any(k[:n] in replaced for n in range(len(k)))
-    }
+    tops = over.data.keys()  # a key under no top key of `over` is never replaced
+
+    def kept(k: KeyPath) -> bool:
+        return not k or k[0] not in tops or not any(k[:n] in replaced for n in range(len(k)))
+
+    positions = {k: v for k, v in base.positions.items() if kept(k)}
     positions.update(over.positions)
-    written = {
-        k: v for k, v in base.written.items() if not any(k[:n] in replaced for n in range(len(k)))
-    }
+    written = {k: v for k, v in base.written.items() if kept(k)}
     written.update(over.written)
     return Source(
         over.path,
@@ -155,6 +159,14 @@ def merge(base: Source, over: Source) -> Source:
     )
 
 
+def overlay(base: Source, over: Source) -> Source:
+    """`merge(base, over)`, remembering both: `validate` then checks the base once and,
+    for each tree made over it, what `over` changes."""
+    merged = merge(base, over)
+    merged.layers = (base, over)
+    return merged
+
+
 def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Source:
     """The tree for one kind of document: a meeting record may hold a block per kind
     (`giay-moi: {number: 3, subject: …}`) whose keys win when that kind is rendered."""
@@ -162,8 +174,10 @@ def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Sou
     data = {k: v for k, v in source.data.items() if k not in kinds}
     if kind:
         data["kind"] = kind
-    base = Source(source.path, data, source.positions, source.written, source.warnings)
     block = source.data.get(chosen) if isinstance(chosen, str) and chosen in kinds else None
+    same = not kind and len(data) == len(source.data)  # the tree as it was
+    layers = source.layers if same and not isinstance(block, dict) else None
+    base = Source(source.path, data, source.positions, source.written, source.warnings, layers)
     if not isinstance(block, dict):
         return base
     n = 1

@@ -10,9 +10,10 @@ words problems, so both give the same record, warnings and errors.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, RecordError
 from .checks import check_rules, kind_requirements
@@ -36,7 +37,63 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     Returns the record and the warnings; raises `RecordError` with every problem found:
     the types, the rulebook and the cross-field checks together.
     """
-    return quick_validate(source) or full_validate(source)
+    return over_validate(source) or quick_validate(source) or full_validate(source)
+
+
+def over_validate(source: Source) -> tuple[Record, list[Problem]] | None:
+    """`quick_validate` of a tree made by `load.overlay`, checking only what the keys
+    over the base change: the base's record (validated once) with the fields those
+    keys name validated anew. The model has no check across fields, so each field
+    reads the same alone as in the whole; what the rulebook and hygiene judge is
+    judged on the whole tree. None when `quick_validate` would be None, or when the
+    base is not clean and well-formed itself."""
+    if source.layers is None:
+        return None
+    base, over = source.layers
+    checked = _base_record(base)
+    data = source.data
+    if checked is None or needs_recovery(data) or not is_clean(source):
+        return None
+    if kind_requirements(source):
+        return None
+    changed = {}
+    try:
+        for key in over.data:
+            name = _FIELDS.get(key)
+            if name is None:
+                return None
+            changed[name] = _field(name).validate_python(data[key])
+    except ValidationError:
+        return None
+    record = checked.model_copy(update=changed)
+    rule_problems, rule_warnings = check_rules(record, source)
+    if rule_problems:
+        return None
+    return record, [*source.warnings, *rule_warnings]
+
+
+_FIELDS = {field.alias or name: name for name, field in Record.model_fields.items()}
+_BASES: dict[int, tuple[Source, Record | None]] = {}
+
+
+def _base_record(base: Source) -> Record | None:
+    """The record of `base` when it is clean and well-formed; checked once per base."""
+    if (known := _BASES.get(id(base))) is not None and known[0] is base:
+        return known[1]
+    checked = quick_validate(base)
+    if len(_BASES) >= 8:
+        _BASES.clear()
+    _BASES[id(base)] = (base, checked[0] if checked else None)
+    return checked[0] if checked else None
+
+
+@cache
+def _field(name: str) -> TypeAdapter[Any]:
+    """A validator of the record's field `name` alone, as the model reads it."""
+    field = Record.model_fields[name]
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
 
 
 def quick_validate(source: Source) -> tuple[Record, list[Problem]] | None:
