@@ -191,9 +191,12 @@ def _source(job: Job) -> Source:
     if job.path:
         source = load(Path(job.path))
     elif job.row is not None:
-        row = sheet_row(Path(job.source), job.row, Path(base) if base else None)
-        positions = {k: (Path(f), n) for k, (f, n) in row.positions.items()}
-        source, base = Source(Path(job.source), row.data, positions), row.base
+        sheet = Path(job.source)
+        row = sheet_row(sheet, job.row, Path(base) if base else None)
+        positions = {
+            k: (sheet if f == job.source else Path(f), n) for k, (f, n) in row.positions.items()
+        }
+        source, base = Source(sheet, row.data, positions), row.base
         check_tree(source.data, source.path)
     else:
         source = _entry(read(Path(job.source)), job.index or 0)

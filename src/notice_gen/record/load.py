@@ -144,11 +144,11 @@ def merge(base: Source, over: Source) -> Source:
     tops = over.data.keys()  # a key under no top key of `over` is never replaced
 
     def kept(k: KeyPath) -> bool:
-        return not k or k[0] not in tops or not any(k[:n] in replaced for n in range(len(k)))
+        return not any(k[:n] in replaced for n in range(len(k)))
 
-    positions = {k: v for k, v in base.positions.items() if kept(k)}
+    positions = {k: v for k, v in base.positions.items() if not k or k[0] not in tops or kept(k)}
     positions.update(over.positions)
-    written = {k: v for k, v in base.written.items() if kept(k)}
+    written = {k: v for k, v in base.written.items() if not k or k[0] not in tops or kept(k)}
     written.update(over.written)
     return Source(
         over.path,

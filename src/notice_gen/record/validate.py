@@ -28,7 +28,7 @@ from .recover import (
     read_model,
     split_authority,
 )
-from .text import hygiene, is_clean
+from .text import hygiene, in_unicode, is_clean, tally
 
 
 def validate(source: Source) -> tuple[Record, list[Problem]]:
@@ -52,9 +52,9 @@ def over_validate(source: Source) -> tuple[Record, list[Problem]] | None:
     base, over = source.layers
     checked = _base_record(base)
     data = source.data
-    if checked is None or needs_recovery(data) or not is_clean(source):
-        return None
-    if kind_requirements(source):
+    if checked is None or needs_recovery(data, points="conclusions" in over.data):
+        return None  # the base's conclusions were found without labels of their own
+    if not _clean_over(source, base, over, checked[1]) or kind_requirements(source):
         return None
     changed = {}
     try:
@@ -65,26 +65,41 @@ def over_validate(source: Source) -> tuple[Record, list[Problem]] | None:
             changed[name] = _field(name).validate_python(data[key])
     except ValidationError:
         return None
-    record = checked.model_copy(update=changed)
+    record = checked[0].model_copy(update=changed)
     rule_problems, rule_warnings = check_rules(record, source)
     if rule_problems:
         return None
     return record, [*source.warnings, *rule_warnings]
 
 
+def _clean_over(source: Source, base: Source, over: Source, counts: dict[str, int]) -> bool:
+    """`is_clean(source)` for a tree over a clean `base` whose texts `tally` counts: only
+    the texts under the keys of `over` are looked at."""
+    if "tone_marks" in over.data:
+        return is_clean(source)
+    tones = base.data.get("tone_marks", "keep")
+    gone, _clean = tally({k: base.data[k] for k in over.data if k in base.data}, tones)
+    new, clean = tally({k: source.data[k] for k in over.data}, tones)
+    return clean and in_unicode({k: n - gone[k] + new[k] for k, n in counts.items()})
+
+
 _FIELDS = {field.alias or name: name for name, field in Record.model_fields.items()}
-_BASES: dict[int, tuple[Source, Record | None]] = {}
+_BASES: dict[int, tuple[Source, tuple[Record, dict[str, int]] | None]] = {}
 
 
-def _base_record(base: Source) -> Record | None:
-    """The record of `base` when it is clean and well-formed; checked once per base."""
+def _base_record(base: Source) -> tuple[Record, dict[str, int]] | None:
+    """The record of `base` and the count of its texts by encoding (`tally`), when it is
+    clean and well-formed; checked once per base."""
     if (known := _BASES.get(id(base))) is not None and known[0] is base:
         return known[1]
-    checked = quick_validate(base)
+    quick = quick_validate(base)
+    checked = (
+        (quick[0], tally(base.data, base.data.get("tone_marks", "keep"))[0]) if quick else None
+    )
     if len(_BASES) >= 8:
         _BASES.clear()
-    _BASES[id(base)] = (base, checked[0] if checked else None)
-    return checked[0] if checked else None
+    _BASES[id(base)] = (base, checked)
+    return checked
 
 
 @cache
