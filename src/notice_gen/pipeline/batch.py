@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
 from ..record.limits import check_tree
-from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
+from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
 from ..rules.profiles import KINDS
 from .journal import Lock, finish, journal, recover, reserve, unreserve
 from .journal import previous as finished_before
@@ -191,15 +191,18 @@ def _source(job: Job) -> Source:
     if job.path:
         source = load(Path(job.path))
     elif job.row is not None:
-        row = sheet_row(Path(job.source), job.row, Path(base) if base else None)
-        positions = {k: (Path(f), n) for k, (f, n) in row.positions.items()}
-        source, base = Source(Path(job.source), row.data, positions), row.base
+        sheet = Path(job.source)
+        row = sheet_row(sheet, job.row, Path(base) if base else None)
+        positions = {
+            k: (sheet if f == job.source else Path(f), n) for k, (f, n) in row.positions.items()
+        }
+        source, base = Source(sheet, row.data, positions), row.base
         check_tree(source.data, source.path)
     else:
         source = _entry(read(Path(job.source)), job.index or 0)
         check_tree(source.data, source.path)
-    if base:
-        source = merge(_base(base), source)
+    if base:  # the base is validated once, each record over it for what it changes
+        source = overlay(_base(base), source)
     return select_kind(source, None, KINDS)
 
 

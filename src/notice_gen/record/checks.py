@@ -5,6 +5,8 @@ Lưu wording, and the keys each kind cannot do without."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from ..errors import Problem
@@ -16,6 +18,8 @@ from .model import Point, Record, Signer
 from .register import register_problems
 from .text import emphasis
 
+_NO_SIGNER = Signer(position="-", name="-")
+
 
 def check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Problem]]:
     """What the profile and the kind require beyond the shape of the record."""
@@ -25,7 +29,7 @@ def check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pro
     problems += _capitals(record, source) + _wording(record, source)
     problems += [source.problem(key, message) for key, message in register_problems(record)]
     warnings += _unpaired(record, source)
-    signer = record.signer or Signer(position="-", name="-")
+    signer = record.signer or _NO_SIGNER
     if signer.authority is not None:
         marker = authority_marker(signer.authority, rules)
         if marker is None:
@@ -87,30 +91,34 @@ def check_rules(record: Record, source: Source) -> tuple[list[Problem], list[Pro
     return problems, warnings
 
 
-def _body_texts(record: Record) -> list[tuple[KeyPath, str]]:
-    """The body text a clerk typed, with emphasis allowed: intro, points, closing."""
-    out: list[tuple[KeyPath, str]] = [(("intro", i), t) for i, t in enumerate(record.intro or [])]
-    out += [(("closing", i), t) for i, t in enumerate(record.closing or [])]
+def _asterisks(record: Record) -> Iterator[tuple[KeyPath, str]]:
+    """The body text a clerk typed with an asterisk in it (intro, points, closing), in
+    the order of the record; body text is where emphasis is allowed."""
+    for name, texts in (("intro", record.intro), ("closing", record.closing)):
+        for i, text in enumerate(texts or ()):
+            if "*" in text:
+                yield (name, i), text
 
-    def points(items: list[Point], key: KeyPath) -> None:
+    def points(items: list[Point], key: KeyPath) -> Iterator[tuple[KeyPath, str]]:
         for n, point in enumerate(items):
-            out.extend(((*key, n, "text", i), t) for i, t in enumerate(point.text or []))
-            points(point.points, (*key, n, "points"))
+            for i, text in enumerate(point.text or ()):
+                if "*" in text:
+                    yield (*key, n, "text", i), text
+            if point.points:
+                yield from points(point.points, (*key, n, "points"))
 
-    points(record.conclusions, ("conclusions",))
-    return out
+    yield from points(record.conclusions, ("conclusions",))
 
 
 def _unpaired(record: Record, source: Source) -> list[Problem]:
+    unpaired = [key for key, text in _asterisks(record) if emphasis(text) is None]
+    if not unpaired:
+        return []
     message = _(
         "an asterisk without its pair is printed as it is: *nghiêng* and **đậm** need "
         "both, and \\* prints an asterisk"
     )
-    return [
-        source.problem(key, message)
-        for key, text in _body_texts(record)
-        if "*" in text and emphasis(text) is None
-    ]
+    return [source.problem(key, message) for key in unpaired]
 
 
 def _wording(record: Record, source: Source) -> list[Problem]:
@@ -118,9 +126,10 @@ def _wording(record: Record, source: Source) -> list[Problem]:
     problems = [
         source.problem(("recipients", i), _("needs words, not only punctuation"))
         for i, item in enumerate(record.recipients)
-        if not bare(item)
+        if not _has_words(item)
     ]
-    if record.rules.regime == "party" and re.search(r":|\bVT\b", record.archive):
+    rules = record.rules
+    if rules.regime == "party" and re.search(r":|\bVT\b", record.archive):
         body = re.sub(r"^Lưu\b|\bVT\b|:", "", bare(record.archive)).strip(" ,")
         example = body or "Văn phòng Tỉnh ủy"
         message = _(
@@ -128,11 +137,23 @@ def _wording(record: Record, source: Source) -> list[Problem]:
             "write archive: {example} (printed - Lưu {example}.)"
         )
         problems.append(source.problem(("archive",), message.format(example=example)))
-    elif not archive_body(record.archive, record.rules).strip(" ,"):
-        example = "Văn phòng Tỉnh ủy" if record.rules.regime == "party" else "VT, TH"
+    elif not _keeper(record.archive, record.profile):
+        example = "Văn phòng Tỉnh ủy" if rules.regime == "party" else "VT, TH"
         message = _("needs who keeps the copy, e.g. {example}").format(example=example)
         problems.append(source.problem(("archive",), message))
     return problems
+
+
+@lru_cache(maxsize=4096)
+def _has_words(item: str) -> bool:
+    """Whether a Nơi nhận entry is more than punctuation (cached: a batch repeats them)."""
+    return bool(bare(item))
+
+
+@lru_cache(maxsize=256)
+def _keeper(archive: str, profile: str) -> bool:
+    """Whether the archive line names who keeps the copy (cached per line and profile)."""
+    return bool(archive_body(archive, PROFILES[profile]).strip(" ,"))
 
 
 def _capitals(record: Record, source: Source) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,12 @@ def check_depth(text: str, path: Path, block: bool = True) -> None:
     indentation and markers, all of them `[-?:\\s]` characters at its start, so there
     are never more than the longest such prefix plus one; flow nesting never passes the
     count of `[` and `{`. When both together stay within the limit, no line is read."""
+    brackets = text.count("[") + text.count("{")
+    if shallow(text, MAX_DEPTH - brackets):
+        return
     lines = text.splitlines()
     widest = max((len(line) - len(line.lstrip(PREFIX)) for line in lines), default=0)
-    if widest + 1 + text.count("[") + text.count("{") <= MAX_DEPTH:
+    if widest + 1 + brackets <= MAX_DEPTH:
         return
     columns: list[int] = []
     flow = 0
@@ -105,6 +109,26 @@ def check_depth(text: str, path: Path, block: bool = True) -> None:
                     limit=MAX_DEPTH
                 ),
             )
+
+
+_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines cuts, besides \n, \r
+
+
+def shallow(text: str, width: int) -> bool:
+    """Whether no line of `text` starts with `width` or more `[-?:\\s]` characters (a
+    search of the text, not of each line; any line break but \\n and \\r\\n: not known)."""
+    if width <= 0 or any(mark in text for mark in _BREAKS):
+        return False
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False
+    return _indented(width).search("\n" + text) is None
+
+
+@lru_cache(maxsize=64)
+def _indented(width: int) -> re.Pattern[str]:
+    """A line break followed by `width` characters of PREFIX that do not end a line."""
+    inside = "".join(c for c in PREFIX if c not in _BREAKS + "\r\n")
+    return re.compile(f"\n[{re.escape(inside)}]{{{width}}}")
 
 
 def check_nodes(root: yaml.Node, path: Path) -> None:

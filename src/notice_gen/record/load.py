@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,9 @@ class Source:
     positions: dict[KeyPath, tuple[Path, int]] = field(default_factory=dict)
     written: dict[KeyPath, Written] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    # a tree made by `overlay`: the base and the keys over it, so that the base is
+    # validated once for all the records made over it (a sheet's rows over `--base`)
+    layers: tuple[Source, Source] | None = field(default=None, compare=False, repr=False)
 
     def locate(self, key: KeyPath) -> tuple[Path, int | None]:
         """The file and line of `key`, or of its nearest ancestor that has one."""
@@ -81,11 +84,15 @@ def key_name(key: KeyPath) -> str:
 
 
 def load(path: Path) -> Source:
-    """Read `path` and merge the organisation files it extends."""
+    """Read `path` and merge the organisation files it extends. The result may share its
+    mappings with the cache of `read`: do not modify them."""
     return _load(Path(path), ())
 
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Source:
+    cached = read(path)
+    if "extends" not in cached.data:  # the common case: nothing to merge, nothing to copy
+        return Source(cached.path, cached.data, cached.positions, cached.written, cached.warnings)
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
@@ -99,7 +106,6 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Source:
                 )
             ]
         )
-    cached = read(path)
     source = Source(
         cached.path,
         dict(cached.data),
@@ -135,13 +141,14 @@ def merge(base: Source, over: Source) -> Source:
             yield from leaves(value, (*key, name)) if isinstance(value, dict) else [(*key, name)]
 
     replaced = set(leaves(over.data, ()))
-    positions = {
-        k: v for k, v in base.positions.items() if not any(k[:n] in replaced for n in range(len(k)))
-    }
+    tops = over.data.keys()  # a key under no top key of `over` is never replaced
+
+    def kept(k: KeyPath) -> bool:
+        return not any(k[:n] in replaced for n in range(len(k)))
+
+    positions = {k: v for k, v in base.positions.items() if not k or k[0] not in tops or kept(k)}
     positions.update(over.positions)
-    written = {
-        k: v for k, v in base.written.items() if not any(k[:n] in replaced for n in range(len(k)))
-    }
+    written = {k: v for k, v in base.written.items() if not k or k[0] not in tops or kept(k)}
     written.update(over.written)
     return Source(
         over.path,
@@ -152,6 +159,14 @@ def merge(base: Source, over: Source) -> Source:
     )
 
 
+def overlay(base: Source, over: Source) -> Source:
+    """`merge(base, over)`, remembering both: `validate` then checks the base once and,
+    for each tree made over it, what `over` changes."""
+    merged = merge(base, over)
+    merged.layers = (base, over)
+    return merged
+
+
 def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Source:
     """The tree for one kind of document: a meeting record may hold a block per kind
     (`giay-moi: {number: 3, subject: …}`) whose keys win when that kind is rendered."""
@@ -159,8 +174,10 @@ def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Sou
     data = {k: v for k, v in source.data.items() if k not in kinds}
     if kind:
         data["kind"] = kind
-    base = Source(source.path, data, source.positions, source.written, source.warnings)
     block = source.data.get(chosen) if isinstance(chosen, str) and chosen in kinds else None
+    same = not kind and len(data) == len(source.data)  # the tree as it was
+    layers = source.layers if same and not isinstance(block, dict) else None
+    base = Source(source.path, data, source.positions, source.written, source.warnings, layers)
     if not isinstance(block, dict):
         return base
     n = 1
@@ -209,16 +226,12 @@ def _read(path: Path, mtime: int, size: int) -> Source:
         ) from None
     limits.check_depth(text, path, block=kind == "yaml")
     if kind == "yaml":
-        builder = _Builder(text, path)
-        node = _compose(text, path)
-        if node is not None:
-            limits.check_nodes(node, path)
-        data = builder.build(node)
+        data, builder = _yaml(text, path)
         positions, written, warnings = builder.positions, builder.written, builder.warnings
     else:
         data, positions = {"json": _json, "toml": _toml}[kind](text, path)
         written, warnings = {}, []
-    limits.check_tree(data, path, positions)
+        limits.check_tree(data, path, positions)
     if not isinstance(data, dict):
         raise RecordError(
             [Problem(path, 1, "", _("expected a mapping of keys (kind:, profile:, …)"))]
@@ -230,12 +243,42 @@ class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     """A YAML loader (libyaml's parser where installed) that resolves plain scalars
     to text, except null."""
 
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        """The tag of a node without one: null for a plain `~`, `null`, `Null`, `NULL`
+        or nothing (what YAML's null resolver matches), text for any other scalar."""
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in _NULLS else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_NULL = "tag:yaml.org,2002:null"
+
+_NULL, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def _yaml(text: str, path: Path) -> tuple[Any, _Builder]:
+    """The tree of a YAML record and its builder (positions, written, warnings), bounded
+    as `limits` says: aliases and the count of values before building, and the sizes
+    of lists, mappings and texts after. The builder measures all of these as it goes;
+    when anything comes near a bound, or a mark of aliases or escapes is in the text,
+    `limits` checks the whole tree, so that its message is the one given."""
+    node = _compose(text, path)
+    if node is not None and "&" in text:  # no anchor without `&`, no alias without one
+        limits.check_nodes(node, path)
+    builder = _Builder(text, path)
+    try:
+        data = builder.build(node)
+    except (RecordError, _TooMany):
+        if node is not None:
+            limits.check_nodes(node, path)  # too many values is said first
+        raise
+    if builder.near or "\\" in text:  # an escape may write a lone surrogate
+        limits.check_tree(data, path, builder.positions)
+    return data, builder
+
+
+class _TooMany(Exception):
+    """More values than `limits.MAX_NODES`: building stops, `limits` says so."""
 
 
 def _compose(text: str, path: Path) -> yaml.Node | None:
@@ -252,39 +295,64 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
 class _Builder:
     """The tree of a composed YAML document, with each value's line, the source of
     values YAML split into keys, and warnings about text that reads otherwise than
-    it looks."""
+    it looks. It counts the values (keys too) and stops past `limits.MAX_NODES`, and
+    `near` says whether a list, mapping, text or nesting reached a bound of
+    `limits.check_tree`."""
 
-    def __init__(self, text: str, path: Path) -> None:
+    def __init__(self, text: str, path: Path, bounded: bool = True) -> None:
         self.text, self.path = text, path
-        self.lines = text.split("\n")
         self.positions: dict[KeyPath, int] = {}
         self.written: dict[KeyPath, Written] = {}
         self.warnings: list[Problem] = []
+        self.count, self.near = 0, False
+        self.most = limits.MAX_NODES if bounded else sys.maxsize
+        self.items, self.depth, self.longest = limits.MAX_ITEMS, limits.MAX_DEPTH, limits.MAX_TEXT
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
 
     def build(self, node: yaml.Node | None, key: KeyPath = ()) -> Any:
+        """The value of `node`, found at `key` (the root: {} for an empty document)."""
         if node is None:
             return {}
         if key:
             self.positions.setdefault(key, node.start_mark.line + 1)
+        return self._value(node, key)
+
+    def _value(self, node: yaml.Node, key: KeyPath) -> Any:
+        """The value of `node`, whose line is kept already."""
+        self.count += 1
+        if self.count > self.most:
+            raise _TooMany
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL:
+                return None
+            value = node.value
+            if len(value) > self.longest:
+                self.near = True
+            if not node.style and node.end_mark.line > node.start_mark.line:
+                self._continuations(node, key)
+            return value
+        if len(node.value) > self.items or len(key) > self.depth:
+            self.near = True
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
-        if node.tag == _NULL:
-            return None
-        if (
-            isinstance(node, yaml.ScalarNode)
-            and not node.style
-            and node.end_mark.line > node.start_mark.line
-        ):
-            self._continuations(node, key)
-        return node.value
+        positions, out = self.positions, []
+        for i, item in enumerate(node.value):
+            here = (*key, i)
+            positions.setdefault(here, item.start_mark.line + 1)
+            out.append(self._value(item, here))
+        return out
 
     def _mapping(self, node: yaml.MappingNode, key: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         previous: tuple[str, yaml.Node] | None = None
+        flow = node.flow_style
+        positions = self.positions
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            self.count += 1
+            if type(key_node) is not yaml.ScalarNode:
                 raise RecordError(
                     [
                         Problem(
@@ -298,13 +366,16 @@ class _Builder:
                 raise RecordError(
                     [Problem(self.path, key_node.start_mark.line + 1, where, _("key given twice"))]
                 )
-            self.positions[(*key, name)] = key_node.start_mark.line + 1
-            if node.flow_style and previous is not None:
-                self._flow_key((*key, name), previous, key_node, value_node)
-            out[name] = self.build(value_node, (*key, name))
+            if len(name) > self.longest:
+                self.near = True
+            here = (*key, name)
+            positions[here] = key_node.start_mark.line + 1
+            if flow and previous is not None:
+                self._flow_key(here, previous, key_node, value_node)
+            out[name] = self._value(value_node, here)
             if value_node.tag != _NULL:
                 previous = (name, value_node)
-        if not node.flow_style and len(node.value) == 1:
+        if not flow and len(node.value) == 1:
             self._line_of_text(node, key)
         return out
 
@@ -373,7 +444,7 @@ def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
             [Problem(path, None, "", _("not valid JSON: {detail}").format(detail=exc))]
         ) from None
     try:  # JSON is YAML: borrow its positions
-        builder = _Builder(text, path)
+        builder = _Builder(text, path, bounded=False)
         builder.build(yaml.compose(text, Loader=_TextLoader))
         positions = builder.positions
     except (yaml.YAMLError, RecordError):

@@ -167,9 +167,10 @@ def _label_points(items: Any, start: KeyPath, source: Source) -> list[Problem]:
     return warnings
 
 
-def needs_recovery(data: dict[str, Any]) -> bool:
+def needs_recovery(data: dict[str, Any], points: bool = True) -> bool:
     """Whether `own_labels`, `split_authority` or `archive_from_recipients` might take
-    anything back from `data` (read only: nothing is changed)."""
+    anything back from `data` (read only: nothing is changed); with `points` false, the
+    conclusions are known to hold no label of their own."""
     signer = data.get("signer")
     authority = signer.get("authority") if isinstance(signer, dict) else None
     if (
@@ -181,7 +182,7 @@ def needs_recovery(data: dict[str, Any]) -> bool:
     recipients = data.get("recipients")
     if "archive" not in data and isinstance(recipients, list) and recipients:
         return True
-    return _labelled(data.get("conclusions"))
+    return points and _labelled(data.get("conclusions"))
 
 
 def _labelled(points: Any) -> bool:

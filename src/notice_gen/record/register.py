@@ -41,9 +41,12 @@ class RegisterSettings(BaseModel):
     body: Annotated[str, AfterValidator(_body), Field(max_length=200)] | None = None
 
 
+_UNSET = RegisterSettings()  # a record without a `register:` block
+
+
 def register_problems(record: Any) -> list[tuple[tuple[str, ...], str]]:
     """(key path, message) of each register key the record's rulebook does not allow."""
-    settings: RegisterSettings = record.register_ or RegisterSettings()
+    settings: RegisterSettings = record.register_ or _UNSET
     rules, profile = NUMBERING[record.profile], record.profile
     found: list[tuple[tuple[str, ...], str]] = []
     if record.number == "auto" and rules.scope == "term" and not settings.term:

@@ -288,17 +288,37 @@ def strings(value: Any, out: list[str] | None = None) -> list[str]:
 
 
 def is_clean(source: Source) -> bool:
-    """Whether `hygiene` would change nothing in the record's values and warn of nothing."""
-    texts = strings(source.data)
-    if record_encoding(texts) is not None:
-        return False
-    tones = source.data.get("tone_marks", "keep")
+    """Whether `hygiene` would change nothing in the record's values and warn of nothing:
+    no text to clean, and the record not in a legacy encoding (see `record_encoding`)."""
+    counts, clean = tally(source.data, source.data.get("tone_marks", "keep"))
+    return clean and in_unicode(counts)
+
+
+def tally(value: Any, tones: Any) -> tuple[dict[str, int], bool]:
+    """How many texts of the tree `value` are written in each encoding (`tcvn3`, `vni`,
+    `unicode`, "" when a text alone does not tell), and whether `clean_text` leaves
+    every one as it is under `tones` (`tone_marks`)."""
     tones = tones if isinstance(tones, str) else "keep"
-    for text in texts:
-        cleaned, done = clean_text(text, tones, None)
-        if done or cleaned != text:
-            return False
-    return True
+    counts = {"tcvn3": 0, "vni": 0, "unicode": 0, "": 0}
+    clean = True
+    for text in strings(value):
+        written, unchanged = _verdict(text, tones)
+        counts[written] += 1
+        clean = clean and unchanged
+    return counts, clean
+
+
+def in_unicode(counts: dict[str, int]) -> bool:
+    """Whether a record whose texts `tally` counts is not in a legacy encoding."""
+    best = max(("tcvn3", "vni"), key=lambda name: counts[name])
+    return counts[best] <= counts["unicode"]
+
+
+@lru_cache(maxsize=8192)
+def _verdict(text: str, tones: str) -> tuple[str, bool]:
+    """`_written_in(text)`, and whether `clean_text` leaves `text` as it is (cached)."""
+    cleaned, done = clean_text(text, tones, None)
+    return _written_in(text), not done and cleaned == text
 
 
 def convert_file(text: str) -> tuple[str, int]:

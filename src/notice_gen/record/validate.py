@@ -10,9 +10,10 @@ words problems, so both give the same record, warnings and errors.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, RecordError
 from .checks import check_rules, kind_requirements
@@ -27,7 +28,7 @@ from .recover import (
     read_model,
     split_authority,
 )
-from .text import hygiene, is_clean
+from .text import hygiene, in_unicode, is_clean, tally
 
 
 def validate(source: Source) -> tuple[Record, list[Problem]]:
@@ -36,7 +37,78 @@ def validate(source: Source) -> tuple[Record, list[Problem]]:
     Returns the record and the warnings; raises `RecordError` with every problem found:
     the types, the rulebook and the cross-field checks together.
     """
-    return quick_validate(source) or full_validate(source)
+    return over_validate(source) or quick_validate(source) or full_validate(source)
+
+
+def over_validate(source: Source) -> tuple[Record, list[Problem]] | None:
+    """`quick_validate` of a tree made by `load.overlay`, checking only what the keys
+    over the base change: the base's record (validated once) with the fields those
+    keys name validated anew. The model has no check across fields, so each field
+    reads the same alone as in the whole; what the rulebook and hygiene judge is
+    judged on the whole tree. None when `quick_validate` would be None, or when the
+    base is not clean and well-formed itself."""
+    if source.layers is None:
+        return None
+    base, over = source.layers
+    checked = _base_record(base)
+    data = source.data
+    if checked is None or needs_recovery(data, points="conclusions" in over.data):
+        return None  # the base's conclusions were found without labels of their own
+    if not _clean_over(source, base, over, checked[1]) or kind_requirements(source):
+        return None
+    changed = {}
+    try:
+        for key in over.data:
+            name = _FIELDS.get(key)
+            if name is None:
+                return None
+            changed[name] = _field(name).validate_python(data[key])
+    except ValidationError:
+        return None
+    record = checked[0].model_copy(update=changed)
+    rule_problems, rule_warnings = check_rules(record, source)
+    if rule_problems:
+        return None
+    return record, [*source.warnings, *rule_warnings]
+
+
+def _clean_over(source: Source, base: Source, over: Source, counts: dict[str, int]) -> bool:
+    """`is_clean(source)` for a tree over a clean `base` whose texts `tally` counts: only
+    the texts under the keys of `over` are looked at."""
+    if "tone_marks" in over.data:
+        return is_clean(source)
+    tones = base.data.get("tone_marks", "keep")
+    gone, _clean = tally({k: base.data[k] for k in over.data if k in base.data}, tones)
+    new, clean = tally({k: source.data[k] for k in over.data}, tones)
+    return clean and in_unicode({k: n - gone[k] + new[k] for k, n in counts.items()})
+
+
+_FIELDS = {field.alias or name: name for name, field in Record.model_fields.items()}
+_BASES: dict[int, tuple[Source, tuple[Record, dict[str, int]] | None]] = {}
+
+
+def _base_record(base: Source) -> tuple[Record, dict[str, int]] | None:
+    """The record of `base` and the count of its texts by encoding (`tally`), when it is
+    clean and well-formed; checked once per base."""
+    if (known := _BASES.get(id(base))) is not None and known[0] is base:
+        return known[1]
+    quick = quick_validate(base)
+    checked = (
+        (quick[0], tally(base.data, base.data.get("tone_marks", "keep"))[0]) if quick else None
+    )
+    if len(_BASES) >= 8:
+        _BASES.clear()
+    _BASES[id(base)] = (base, checked)
+    return checked
+
+
+@cache
+def _field(name: str) -> TypeAdapter[Any]:
+    """A validator of the record's field `name` alone, as the model reads it."""
+    field = Record.model_fields[name]
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)])
 
 
 def quick_validate(source: Source) -> tuple[Record, list[Problem]] | None:
