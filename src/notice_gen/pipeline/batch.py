@@ -27,12 +27,12 @@ from ..i18n import _
 from ..record.limits import check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, read, select_kind
 from ..rules.profiles import KINDS
-from .journal import Lock, finish, journal, recover, reserve, unreserve
+from .journal import Lock, finish, journal, recover, reserve, result_line, unreserve
 from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
 from .numbering import Numbered, Numbers, files_mention_auto, mentions_auto, number_jobs, symbol
 from .sheets import SHEETS, row_numbers, sheet_row
-from .write import ENCODE, OutputDir, WriteError, os_message, put, sha256
+from .write import OutputDir, WriteError, os_message, put, sha256
 
 
 @dataclass(slots=True)
@@ -408,7 +408,9 @@ def run(
             book, made = journal(out_dir), iter(todo)
             chunks = _chunks(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
             for chunk in chunks:  # noted in one write, as they arrive
-                book.write([ENCODE(result.row()) for result in chunk])
+                book.write(
+                    [result_line(r.source, r.where, r.output, r.status, r.sha256) for r in chunk]
+                )
                 for result in chunk:
                     results[next(made)] = result
                     if result.sha256 and result.status in ("written", "unchanged"):

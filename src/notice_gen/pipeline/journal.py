@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import OutputError
 from ..i18n import _
-from .write import ENCODE, FILE_MODE, WriteError, atomic_file, os_message
+from .write import ENCODE, FILE_MODE, QUOTE, WriteError, atomic_file, os_message
 
 JOURNAL = ".notice-gen.journal"
 LOCK = ".notice-gen.lock"
@@ -37,6 +37,10 @@ SYNC_EVERY = 1024  # entries between two fsyncs, at most
 SYNC_SECONDS = 1.0  # seconds between two fsyncs, at most
 DONE = ("written", "unchanged", "skipped")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+WARNINGS = COLUMNS.index("warnings")
+JSON_ROW = "{{" + ", ".join(f'"{k}": {{}}' for k in COLUMNS[:WARNINGS]) + ', "warnings": [{}]'
+JSON_ROW += "".join(f', "{k}": {{}}' for k in COLUMNS[WARNINGS + 1 :]) + "}}"
+quote = QUOTE
 
 
 class Journal:
@@ -88,6 +92,15 @@ def journal(folder: Path | str) -> Journal:
     if found is None:
         found = _open[key] = Journal(folder)
     return found
+
+
+def result_line(source: str, where: str, output: str, status: str, sha256: str) -> str:
+    """The journal's line of what became of a document: what recovery and `--resume`
+    read back (the manifest at the end says the rest)."""
+    return (
+        f'{{"source": {quote(source)}, "where": {quote(where)}, "output": {quote(output)}, '
+        f'"status": {quote(status)}, "sha256": {quote(sha256)}}}'
+    )
 
 
 def replay(folder: Path) -> list[dict[str, Any]]:
@@ -154,22 +167,26 @@ def write_manifest(folder: Path, rows: Iterable[dict[str, Any]]) -> None:
             writer = csv.writer(text)
             writer.writerow(COLUMNS)
             json_file.write(b'{"version": 1, "documents": [')
-            comma = b"\n"
+            comma = "\n "
             for row in rows:
-                row = {k: row.get(k, [] if k == "warnings" else "") for k in COLUMNS}
-                json_file.write(comma + b" " + ENCODE(row).encode("utf-8"))
-                comma = b",\n"
-                writer.writerow([excel_safe(_cell(v)) for v in row.values()])
+                cells = [row.get(k, "") for k in COLUMNS]
+                warnings = cells[WARNINGS] or []
+                cells[WARNINGS] = "\n".join(warnings)
+                cells = [str(c) for c in cells]
+                line = comma + JSON_ROW.format(
+                    *map(quote, cells[:WARNINGS]),
+                    ", ".join(map(quote, warnings)),
+                    *map(quote, cells[WARNINGS + 1 :]),
+                )
+                json_file.write(line.encode("utf-8", "replace"))
+                comma = ",\n "
+                writer.writerow(["'" + c if c.startswith(FORMULA) else c for c in cells])
             json_file.write(b"\n]}\n")
             text.flush()
             text.detach()
             at = files[1]
     except OSError as exc:
         raise WriteError(os_message(at, exc)) from None
-
-
-def _cell(value: Any) -> str:
-    return "\n".join(value) if isinstance(value, list) else str(value)
 
 
 def reserve(folder: Path, count: int) -> Path:

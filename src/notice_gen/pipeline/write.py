@@ -22,6 +22,7 @@ from ..i18n import _
 
 MANIFEST = ".notice-gen.json"
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder, one line
+QUOTE = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept
 
 
 class WriteError(OutputError):
@@ -165,7 +166,8 @@ class OutputDir:
                 handle.write(b'{"version": 1, "files": {')
                 comma = b"\n"
                 for name, entry in sorted(self.files.items()):
-                    handle.write(comma + f" {ENCODE(name)}: {ENCODE(entry)}".encode())
+                    line = f" {QUOTE(name)}: {ENCODE(entry)}"
+                    handle.write(comma + line.encode("utf-8", "replace"))
                     comma = b",\n"
                 handle.write(b"\n}}\n")
         except OSError as exc:
