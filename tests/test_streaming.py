@@ -51,7 +51,7 @@ def test_jobs_carry_where_a_record_is_never_the_record(tmp_path):
     sheet = tmp_path / "s.csv"
     with sheet.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([["number"], ["1"], [""], ["3"]])
-    jobs = engine.jobs_from([folder, sheet], SAMPLE, workers=2)
+    jobs = engine.jobs_from([folder, sheet], SAMPLE)
     names = [job.default_name for job in jobs]
     assert len(jobs) == 7 + 70 + 3  # the organisation file in orgs/ is no record
     assert "orgs/dang-uy-phuong-cam-ly" not in names

@@ -239,7 +239,7 @@ def batch(
 ) -> None:
     from .pipeline import batch as engine
 
-    jobs = engine.jobs_from(list(sources), base, workers)
+    jobs = engine.jobs_from(list(sources), base)
     for note in dict.fromkeys(job.note for job in jobs if job.note):
         click.echo(note, err=True)
     if not jobs:

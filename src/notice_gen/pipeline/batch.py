@@ -1,8 +1,9 @@
 """Many documents in one run: folders of records, multi-record YAML, CSV and XLSX sheets.
 
-The parent reads the sources into jobs, names every output and refuses collisions
-before anything is written; worker processes then load, validate, render and write
-each document with the same engine as `render`. One failed record never stops the
+The parent names the sources' jobs (files, sheet rows, `records:` entries, never their
+texts), names every output and refuses collisions before anything is written; worker
+processes then load, validate, render and write each document with the same engine as
+`render`, a chunk of jobs at a time, and stream the results back. One failed record never stops the
 others; a manifest (JSON and CSV) in the output folder says what became of each.
 """
 
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +27,15 @@ from ..i18n import _
 from ..record.limits import check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
 from ..rules.profiles import KINDS
-from .journal import Lock, finish, journal, recover, reserve, unreserve
+from .journal import Lock, finish, journal, recover, reserve, result_line, unreserve
 from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
-from .numbering import Numbered, Numbers, number_jobs, symbol
+from .numbering import Numbered, Numbers, files_mention_auto, mentions_auto, number_jobs, symbol
 from .sheets import SHEETS, row_numbers, sheet_row
 from .write import OutputDir, WriteError, os_message, put, sha256
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     """One document to make: where its record comes from and what to call it. The
     record itself is read where the document is made, never in the parent."""
@@ -47,9 +51,13 @@ class Job:
     recorded: str | None = None  # SHA-256 notice-gen wrote for this output before
     note: str = ""  # how its sheet was read (encoding, separator), said once per run
     numbered: Numbered | None = None  # its record, numbered by the register (numbering.py)
+    auto: bool | None = None  # its file (or one it extends) says `auto`; None: not looked
+
+    def __reduce__(self) -> tuple[type[Job], tuple[Any, ...]]:
+        return Job, _JOB_FIELDS(self)  # pickled as a tuple, for the workers
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     source: str
     where: str
@@ -61,89 +69,156 @@ class Result:
     exit_code: int = 0
     number: str = ""  # the number and sign printed, `05/TB-VP`
 
+    def __reduce__(self) -> tuple[type[Result], tuple[Any, ...]]:
+        return Result, _RESULT_FIELDS(self)  # pickled as a tuple, back to the parent
+
+    def row(self) -> dict[str, Any]:
+        """Its row of the journal and the manifests."""
+        return {
+            "source": self.source,
+            "where": self.where,
+            "output": self.output,
+            "number": self.number,
+            "status": self.status,
+            "error": self.error,
+            "warnings": self.warnings,
+            "sha256": self.sha256,
+        }
+
+
+_JOB_FIELDS = attrgetter(*Job.__slots__)
+_RESULT_FIELDS = attrgetter(*Result.__slots__)
+
 
 # -- sources ---------------------------------------------------------------
 
+EXTENDS = re.compile(rb'^\s*"?extends"?\s*[:=]\s*"?([^"\n,]+)', re.M)
+KIND = re.compile(rb'^\s*"?kind"?\s*[:=]', re.M)
+RECORDS = re.compile(rb"^records\s*:", re.M)
 
-def jobs_from(sources: list[Path], base: Path | None = None, workers: int = 1) -> list[Job]:
-    """Every job the sources hold, in a stable order. Files are only named here: what
-    tells organisation files and multi-record files apart is read by `workers`
-    processes, sheets are only counted."""
+
+def jobs_from(sources: list[Path], base: Path | None = None) -> list[Job]:
+    """Every job the sources hold, in a stable order. Files are only named and glanced
+    at here (what they extend, how many `records:`, whether they say `auto`); sheets
+    are only counted."""
     jobs: list[Job] = []
     for source in sources:
         if source.is_dir():
-            files = sorted(p for p in source.rglob("*") if p.suffix.lower() in SUFFIXES)
-            scans = dict(zip(files, _scan_all(files, workers), strict=True))
-            extended = _extended(scans)
-            for path in files:
-                if path.resolve() not in extended:
-                    stem = str(path.relative_to(source).with_suffix(""))
-                    jobs += _file_jobs(path, base, stem, scans[path])
+            jobs += _folder_jobs(str(source), base)
+        elif source.suffix.lower() in SHEETS:
+            jobs += _sheet_jobs(source, base)
         else:
-            scan = None if source.suffix.lower() in SHEETS else _scan(source)
-            jobs += _file_jobs(source, base, source.stem, scan)
+            scan = _scan(str(source))
+            jobs += _file_jobs(str(source), base, source.stem, scan, _auto(str(source), scan, {}))
     return jobs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scan:
-    """What a record file says of itself: the file it extends, whether it names a
-    `kind`, and how many records its `records:` list holds (None: one record)."""
+    """What a record file says of itself: the file it extends, how many records its
+    `records:` list holds (None: one record), whether it says `auto`."""
 
     extends: str | None
-    kind: bool
     records: int | None = None
+    auto: bool = False
     unreadable: bool = False  # its `records:` could not be read: the parent says why
 
 
-def _scan(path: Path) -> Scan:
+def _scan(path: str) -> Scan:
     try:
-        text = path.read_text("utf-8", errors="replace")
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError:
-        return Scan(None, True)
+        return Scan(None)
     extends = None
-    if "extends" in text and (
-        match := re.search(r'^\s*"?extends"?\s*[:=]\s*"?([^"\n,]+)', text, re.M)
-    ):
-        extends = match.group(1).strip()
-    kind = bool(re.search(r'^\s*"?kind"?\s*[:=]', text, re.M))
-    if path.suffix.lower() not in (".yaml", ".yml") or not re.search(r"^records\s*:", text, re.M):
-        return Scan(extends, kind)
+    if b"extends" in raw and (match := EXTENDS.search(raw)):
+        extends = match.group(1).decode("utf-8", "replace").strip()
+    auto = mentions_auto(raw)
+    if b"records" not in raw or not path.lower().endswith((".yaml", ".yml")):
+        return Scan(extends, None, auto)
+    if not RECORDS.search(raw):
+        return Scan(extends, None, auto)
     try:
-        return Scan(extends, kind, len(_records(read(path))))
+        return Scan(extends, len(_records(read(Path(path)))), auto)
     except NoticeGenError:
-        return Scan(extends, kind, 0, unreadable=True)
+        return Scan(extends, 0, auto, unreadable=True)
 
 
-def _scan_all(files: list[Path], workers: int) -> list[Scan]:
-    if workers <= 1 or len(files) < 64:
-        return [_scan(path) for path in files]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(_map(pool, _scan, files))
+def _walk(folder: str) -> Iterator[tuple[str, bool]]:
+    """The record files below `folder` (links to folders not followed), and whether
+    each is a link."""
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path)
+        elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+            yield entry.path, entry.is_symlink()
 
 
-def _extended(scans: dict[Path, Scan]) -> set[Path]:
-    """Files that other files extend and that name no `kind`: organisation files."""
-    out = {(path.parent / scan.extends).resolve() for path, scan in scans.items() if scan.extends}
-    return out - {path.resolve() for path, scan in scans.items() if scan.kind}
+def _folder_jobs(folder: str, base: Path | None) -> list[Job]:
+    """The jobs of every record file below `folder`, in the order of their paths; an
+    organisation file (extended by another file, naming no `kind`) is no record."""
+    files = sorted(_walk(folder), key=lambda f: f[0].split(os.sep))
+    scans = [_scan(path) for path, _link in files]
+    extended: dict[str, str] = {}  # `extends` joined to its folder -> the real path
+    for (path, _link), scan in zip(files, scans, strict=True):
+        if scan.extends:
+            target = os.path.join(os.path.dirname(path), scan.extends)
+            if target not in extended:
+                extended[target] = os.path.realpath(target)
+    targets = set(extended.values())
+    real = os.path.realpath(folder)
+    auto_of: dict[str, bool] = {}
+    jobs: list[Job] = []
+    for (path, link), scan in zip(files, scans, strict=True):
+        rel = path[len(folder) :].lstrip(os.sep)
+        if targets and (
+            (os.path.realpath(path) if link else os.path.join(real, rel)) in targets
+            and not _names_kind(path)
+        ):
+            continue
+        jobs += _file_jobs(path, base, os.path.splitext(rel)[0], scan, _auto(path, scan, auto_of))
+    return jobs
 
 
-def _file_jobs(path: Path, base: Path | None, stem: str, scan: Scan | None) -> list[Job]:
+def _auto(path: str, scan: Scan, known: dict[str, bool]) -> bool:
+    """Whether the file at `path` or one it extends says `auto` (`known`: of the
+    extended files looked at already)."""
+    if scan.auto or not scan.extends:
+        return scan.auto
+    target = os.path.join(os.path.dirname(path), scan.extends)
+    if target not in known:
+        known[target] = files_mention_auto([target])
+    return known[target]
+
+
+def _names_kind(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return bool(KIND.search(handle.read()))
+    except OSError:
+        return True
+
+
+def _sheet_jobs(path: Path, base: Path | None) -> list[Job]:
+    note, numbers = row_numbers(path, base)
+    source, stem, default = str(path), path.stem, str(base) if base else None
+    return [Job(source, f"row {n}", f"{stem}-{n}", row=n, base=default, note=note) for n in numbers]
+
+
+def _file_jobs(path: str, base: Path | None, stem: str, scan: Scan, auto: bool) -> list[Job]:
     default = str(base) if base else None
-    if path.suffix.lower() in SHEETS:
-        note, numbers = row_numbers(path, base)
-        return [
-            Job(str(path), f"row {n}", f"{path.stem}-{n}", row=n, base=default, note=note)
-            for n in numbers
-        ]
-    if scan is not None and scan.records is not None:
+    if scan.records is not None:
         if scan.unreadable:
-            _records(read(path))  # raises, saying why
+            _records(read(Path(path)))  # raises, saying why
         return [
-            Job(str(path), f"record {i + 1}", f"{stem}-{i + 1}", index=i, base=default)
+            Job(path, f"record {i + 1}", f"{stem}-{i + 1}", index=i, base=default, auto=auto)
             for i in range(scan.records)
         ]
-    return [Job(str(path), "", stem, path=str(path), base=default)]
+    return [Job(path, "", stem, path=path, base=default, auto=auto)]
 
 
 def _records(source: Source) -> list[Any]:
@@ -234,6 +309,11 @@ class Settings:
 _checked: set[tuple[str, str]] = set()
 
 
+@lru_cache(maxsize=4)
+def _folder(path: str) -> Path:
+    return Path(path)
+
+
 def produce(job: Job, settings: Settings) -> Result:
     """Load, validate, render, check and write one document."""
     from ..record.validate import validate
@@ -256,11 +336,12 @@ def produce(job: Job, settings: Settings) -> Result:
             _checked.add(key)
         elif settings.check == "all":  # the layout was linted with the first document
             result.warnings += map(str, check_rendered(data, record, template, job.name, values))
-        target = inside_folder(Path(settings.out_dir), job.name)
-        intent = {"output": job.name, "status": "writing", "sha256": sha256(data)}
-        journal(Path(settings.out_dir)).append(intent)
+        target = inside_folder(_folder(settings.out_dir), job.name)
+        digest = sha256(data)
+        intent = {"output": job.name, "status": "writing", "sha256": digest}
+        journal(settings.out_dir).append(intent)  # before the file: recognised after a crash
         result.status, result.sha256 = put(
-            target, data, job.recorded, force=settings.force, durable=False
+            target, data, job.recorded, force=settings.force, durable=False, digest=digest
         )
         if job.numbered and result.status in ("written", "unchanged"):
             job.numbered.write_back()
@@ -302,14 +383,14 @@ def run(
     recover(out_dir, output.files)
     spare = reserve(out_dir, len(jobs))
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    results: dict[int, Result] = {}
+    results: list[Result | None] = [None] * len(jobs)
     numbers = Numbers(None, jobs)
     try:
         numbers = number_jobs(jobs, register, lambda *a: _map(pool, *a), _source)
         if pattern:
-            names = list(_map(pool, name_job, jobs, [pattern] * len(jobs)))
+            names = _map(pool, name_job, jobs, [pattern] * len(jobs))
         else:
-            names = [(f"{job.default_name}.docx", "") for job in jobs]
+            names = ((f"{job.default_name}.docx", "") for job in jobs)
         for i, (job, (name, error)) in enumerate(zip(jobs, names, strict=True)):
             job.name, job.recorded = name, output.recorded(name)
             if error:
@@ -318,53 +399,90 @@ def run(
         done = finished_before(out_dir) if resume else {}
         todo = []
         for i, job in enumerate(jobs):
-            previous = done.get((job.source, job.where))
-            if i in results:
+            if results[i] is not None:
                 continue
+            previous = done.get((job.source, job.where)) if done else None
             if previous and previous == job.recorded and _same(out_dir / job.name, previous):
                 results[i] = Result(job.source, job.where, job.name, "skipped", sha256=previous)
             else:
                 todo.append(i)
         try:
             settings = Settings(str(out_dir), force, check, str(templates) if templates else None)
-            produced = _map(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
-            for i, result in zip(todo, produced, strict=False):
-                results[i] = result
-                journal(out_dir).append(_row(result))
-                if result.sha256 and result.status in ("written", "unchanged"):
-                    where = f"{result.source} {result.where}".strip()
-                    output.record(result.output, result.sha256, where)
-                progress(result)
+            book, made = journal(out_dir), iter(todo)
+            chunks = _chunks(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
+            for chunk in chunks:  # noted in one write, as they arrive
+                book.write(
+                    [result_line(r.source, r.where, r.output, r.status, r.sha256) for r in chunk]
+                )
+                for result in chunk:
+                    results[next(made)] = result
+                    if result.sha256 and result.status in ("written", "unchanged"):
+                        where = f"{result.source} {result.where}".strip()
+                        output.record(result.output, result.sha256, where)
+                for result in chunk:
+                    progress(result)
         finally:
             unreserve(spare)
             try:
                 output.save()
             finally:
-                finish(out_dir, [_row(results[i]) for i in sorted(results)])
+                finish(out_dir, (r.row() for r in results if r is not None))
     finally:
         try:
-            numbers.settle({i: r.status for i, r in results.items()})
+            if numbers.book is not None:
+                numbers.settle({i: r.status for i, r in enumerate(results) if r is not None})
         finally:
             if pool:
                 pool.shutdown(wait=True, cancel_futures=True)
             lock.release()
-    return [results[i] for i in sorted(results)]
+    return [r for r in results if r is not None]
+
+
+AHEAD = 4  # chunks waiting for each core, so that no worker waits for the parent
+
+
+def _chunks(
+    pool: ProcessPoolExecutor | None, fn: Callable[..., Any], *args: list[Any]
+) -> Iterator[list[Any]]:
+    """`fn` over the `args` lists, in order, a list of results at a time: one by one in
+    this process without a `pool`, else in chunks handed to the workers, only a few at a
+    time, so that neither side holds more than those."""
+    if pool is None:
+        yield from ([result] for result in map(fn, *args))
+        return
+    cores, total = os.cpu_count() or 1, len(args[0])
+    size = max(1, min(64, total // (4 * cores)))
+    starts = iter(range(0, total, size))
+    pending: deque[Future[list[Any]]] = deque()
+
+    def submit() -> None:
+        start = next(starts, None)
+        if start is not None:
+            pending.append(pool.submit(_call, fn, *(a[start : start + size] for a in args)))
+
+    for _chunk in range(AHEAD * cores):
+        submit()
+    while pending:
+        chunk = pending.popleft().result()
+        submit()
+        yield chunk
+
+
+def _call(fn: Callable[..., Any], *args: list[Any]) -> list[Any]:
+    return list(map(fn, *args))
 
 
 def _map(
     pool: ProcessPoolExecutor | None, fn: Callable[..., Any], *args: list[Any]
 ) -> Iterator[Any]:
-    if pool is None:
-        return map(fn, *args)
-    cores = os.cpu_count() or 1
-    return pool.map(fn, *args, chunksize=max(1, min(64, len(args[0]) // (4 * cores))))
+    return chain.from_iterable(_chunks(pool, fn, *args))
 
 
-def _refuse_collisions(jobs: list[Job], results: dict[int, Result]) -> None:
+def _refuse_collisions(jobs: list[Job], results: list[Result | None]) -> None:
     seen: dict[str, Job] = {}
     clashes = []
-    for i, job in enumerate(jobs):
-        if i in results:
+    for job, result in zip(jobs, results, strict=True):
+        if result is not None:
             continue
         if job.name in seen:
             first = seen[job.name]
@@ -391,9 +509,3 @@ def _same(path: Path, digest: str) -> bool:
         return sha256(path.read_bytes()) == digest
     except OSError:
         return False
-
-
-def _row(result: Result) -> dict[str, Any]:
-    row = asdict(result)
-    row.pop("exit_code")
-    return row

@@ -1,10 +1,12 @@
 """The books of a batch: a journal that survives a crash, a lock, an Excel-safe manifest.
 
 While a batch runs, every document is noted in `.notice-gen.journal` (JSON lines,
-appended with one write each, flushed to the system at once and to disk in groups):
-first the SHA-256 it is about to write, then what became of it. After `kill -9` the
-next run reads the journal back, so its own files are recognised and `--resume` skips
-what was done. At the end the journal is compacted into manifest.json and
+appended with one write each, flushed to the system at once and to disk about once a
+second): first the SHA-256 it is about to write (by the worker, before the rename),
+then what became of it (by the parent, a group of documents in one write). After
+`kill -9` the next run reads the journal back, so its own files are recognised and
+`--resume` skips what was done; a document whose result was not noted yet is made
+again and found `unchanged`. At the end the journal is compacted into manifest.json and
 manifest.csv (and the hash store `.notice-gen.json`) and removed. A lock on
 `.notice-gen.lock` keeps a second run out of the same folder.
 """
@@ -18,28 +20,33 @@ import io
 import json
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
 from ..i18n import _
-from .write import FILE_MODE, WriteError, atomic_write, os_message
+from .write import ENCODE, FILE_MODE, QUOTE, WriteError, atomic_file, os_message
 
 JOURNAL = ".notice-gen.journal"
 LOCK = ".notice-gen.lock"
 RESERVE = ".notice-gen.reserve"
 RUN_MANIFEST = "manifest"
 COLUMNS = ["source", "where", "output", "number", "status", "error", "warnings", "sha256"]
-SYNC_EVERY = 64  # entries between two fsyncs
-SYNC_SECONDS = 1.0
+SYNC_EVERY = 1024  # entries between two fsyncs, at most
+SYNC_SECONDS = 1.0  # seconds between two fsyncs, at most
 DONE = ("written", "unchanged", "skipped")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+WARNINGS = COLUMNS.index("warnings")
+JSON_ROW = "{{" + ", ".join(f'"{k}": {{}}' for k in COLUMNS[:WARNINGS]) + ', "warnings": [{}]'
+JSON_ROW += "".join(f', "{k}": {{}}' for k in COLUMNS[WARNINGS + 1 :]) + "}}"
+quote = QUOTE
 
 
 class Journal:
     """One process's handle on a folder's journal."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | str) -> None:
         self.path = Path(folder) / JOURNAL
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
         try:
@@ -50,12 +57,17 @@ class Journal:
         self.synced_at = time.monotonic()
 
     def append(self, row: dict[str, Any]) -> None:
-        """Note `row` (one write, so lines from several processes never mix). A full disk
-        does not stop the run: the manifest at the end still says what happened."""
-        line = json.dumps(row, ensure_ascii=False) + "\n"
+        """Note `row`."""
+        self.write([ENCODE(row)])
+
+    def write(self, lines: list[str]) -> None:
+        """Note JSON `lines` in one write, so that lines from several processes never
+        mix. A full disk does not stop the run: the manifest at the end still says
+        what happened."""
+        data = ("\n".join(lines) + "\n").encode("utf-8", "replace")
         with contextlib.suppress(OSError):
-            os.write(self.fd, line.encode("utf-8", "replace"))
-            self.unsynced += 1
+            os.write(self.fd, data)
+            self.unsynced += len(lines)
             if self.unsynced >= SYNC_EVERY or time.monotonic() - self.synced_at > SYNC_SECONDS:
                 self.sync()
 
@@ -73,12 +85,22 @@ class Journal:
 _open: dict[tuple[int, str], Journal] = {}
 
 
-def journal(folder: Path) -> Journal:
+def journal(folder: Path | str) -> Journal:
     """This process's journal for `folder`, opened once."""
-    key = (os.getpid(), str(folder))
-    if key not in _open:
-        _open[key] = Journal(folder)
-    return _open[key]
+    key = (os.getpid(), os.fspath(folder))
+    found = _open.get(key)
+    if found is None:
+        found = _open[key] = Journal(folder)
+    return found
+
+
+def result_line(source: str, where: str, output: str, status: str, sha256: str) -> str:
+    """The journal's line of what became of a document: what recovery and `--resume`
+    read back (the manifest at the end says the rest)."""
+    return (
+        f'{{"source": {quote(source)}, "where": {quote(where)}, "output": {quote(output)}, '
+        f'"status": {quote(status)}, "sha256": {quote(sha256)}}}'
+    )
 
 
 def replay(folder: Path) -> list[dict[str, Any]]:
@@ -124,35 +146,47 @@ def previous(folder: Path) -> dict[tuple[str, str], str]:
     return done
 
 
-def finish(folder: Path, rows: list[dict[str, Any]]) -> None:
+def finish(folder: Path, rows: Iterable[dict[str, Any]]) -> None:
     """Compact: write manifest.json and manifest.csv, then remove the journal."""
     write_manifest(folder, rows)
-    for key in [k for k in _open if k[1] == str(folder)]:
+    for key in [k for k in _open if k[1] == os.fspath(folder)]:
         _open.pop(key).close()
     with contextlib.suppress(OSError):
         (Path(folder) / JOURNAL).unlink()
 
 
-def write_manifest(folder: Path, rows: list[dict[str, Any]]) -> None:
-    """manifest.json and manifest.csv: source, row or line, output, status, error,
-    warnings (a list; in the CSV one a line of the cell), sha256."""
-    rows = [{k: row.get(k, [] if k == "warnings" else "") for k in COLUMNS} for row in rows]
-    text = json.dumps({"version": 1, "documents": rows}, ensure_ascii=False, indent=1) + "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, COLUMNS)
-    writer.writeheader()
-    writer.writerows(
-        {k: excel_safe("\n".join(v) if isinstance(v, list) else str(v)) for k, v in row.items()}
-        for row in rows
-    )
-    for name, data in (
-        (f"{RUN_MANIFEST}.json", text.encode("utf-8")),
-        (f"{RUN_MANIFEST}.csv", buffer.getvalue().encode("utf-8-sig")),
-    ):
-        try:
-            atomic_write(Path(folder) / name, data)
-        except OSError as exc:
-            raise WriteError(os_message(Path(folder) / name, exc)) from None
+def write_manifest(folder: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """manifest.json (a document a line) and manifest.csv: source, row or line, output,
+    number, status, error, warnings (a list; in the CSV one a line of the cell), sha256;
+    written as the rows come."""
+    files = [Path(folder) / f"{RUN_MANIFEST}.{suffix}" for suffix in ("json", "csv")]
+    at = files[0]
+    try:
+        with atomic_file(files[0]) as json_file, atomic_file(files[1]) as csv_file:
+            text = io.TextIOWrapper(csv_file, "utf-8-sig", newline="", write_through=True)
+            writer = csv.writer(text)
+            writer.writerow(COLUMNS)
+            json_file.write(b'{"version": 1, "documents": [')
+            comma = "\n "
+            for row in rows:
+                cells = [row.get(k, "") for k in COLUMNS]
+                warnings = cells[WARNINGS] or []
+                cells[WARNINGS] = "\n".join(warnings)
+                cells = [str(c) for c in cells]
+                line = comma + JSON_ROW.format(
+                    *map(quote, cells[:WARNINGS]),
+                    ", ".join(map(quote, warnings)),
+                    *map(quote, cells[WARNINGS + 1 :]),
+                )
+                json_file.write(line.encode("utf-8", "replace"))
+                comma = ",\n "
+                writer.writerow(["'" + c if c.startswith(FORMULA) else c for c in cells])
+            json_file.write(b"\n]}\n")
+            text.flush()
+            text.detach()
+            at = files[1]
+    except OSError as exc:
+        raise WriteError(os_message(at, exc)) from None
 
 
 def reserve(folder: Path, count: int) -> Path:

@@ -30,8 +30,10 @@ __all__ = [
     "Numbered",
     "Numbers",
     "entry",
+    "files_mention_auto",
     "in_use",
     "issued",
+    "mentions_auto",
     "number_jobs",
     "numbered",
     "source_key",
@@ -173,29 +175,48 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
     return Numbered(record, job_source(job), auto, job.path, fingerprint, warnings=warnings)
 
 
-def _mentions_auto(jobs: list[Any]) -> bool:
-    """Whether `auto` is written in the files the jobs read (their record, sheet or
-    multi-record file, their base): a quick look deciding whether a batch without a
-    register needs one."""
-    files: list[str] = []
-    for job in jobs:
-        files += [p for p in (job.path or job.source, job.base) if p]
-    seen: set[Path] = set()
+def mentions_auto(raw: bytes) -> bool:
+    """Whether the word `auto` (any case) is in `raw`: the cheap test first."""
+    return b"auto" in raw.lower() and bool(AUTO_TEXT.search(raw))
+
+
+def files_mention_auto(paths: Iterable[str]) -> bool:
+    """Whether `auto` is written in the files at `paths` or in those they extend."""
+    files = list(paths)
+    seen: set[str] = set()
     while files:
-        path = Path(files.pop()).resolve()
+        path = os.path.realpath(files.pop())
         if path in seen:
             continue
         seen.add(path)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except OSError:
             continue
-        if AUTO_TEXT.search(raw):
+        if mentions_auto(raw):
             return True
+        folder = os.path.dirname(path)
         files += [
-            str(path.parent / m.decode("utf-8", "replace").strip()) for m in EXTENDS.findall(raw)
+            os.path.join(folder, m.decode("utf-8", "replace").strip()) for m in EXTENDS.findall(raw)
         ]
     return False
+
+
+def _mentions_auto(jobs: list[Any]) -> bool:
+    """Whether `auto` is written in the files the jobs read (their record, sheet or
+    multi-record file, their base, the files these extend): a quick look deciding
+    whether a batch without a register needs one. A job's `auto` says it for its file
+    when the batch looked already."""
+    files: set[str] = set()
+    for job in jobs:
+        if job.auto:
+            return True
+        if job.auto is None:
+            files.add(job.path or job.source)
+        if job.base:
+            files.add(job.base)
+    return files_mention_auto(files)
 
 
 class Numbers:

@@ -10,15 +10,19 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import itertools
 import json
 import os
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import OutputError
 from ..i18n import _
 
 MANIFEST = ".notice-gen.json"
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder, one line
+QUOTE = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept
 
 
 class WriteError(OutputError):
@@ -52,17 +56,54 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+_temps = itertools.count()
+CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _temporary(path: str) -> tuple[int, str]:
+    """A new file `.NAME.PID.N.tmp` beside `path` (unique in this process, O_EXCL against
+    any other) with the mode open() would give it."""
+    folder, name = os.path.split(path)
+    while True:
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_temps)}.tmp")
+        try:
+            return os.open(tmp, CREATE, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def atomic_write(path: Path | str, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path`;
     `durable` also waits until the data is on disk before the rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    path = os.fspath(path)
+    fd, tmp = _temporary(path)
     try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
+    """A file to write `path` piece by piece: a temporary file beside it, put on disk and
+    renamed over `path` when the block ends, removed when it fails."""
+    path = os.fspath(path)
+    fd, tmp = _temporary(path)
+    try:
+        with open(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -119,28 +160,43 @@ class OutputDir:
         self.files[name] = {"sha256": digest, "source": str(source)}
 
     def save(self) -> None:
-        manifest = {"version": 1, "files": dict(sorted(self.files.items()))}
-        text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+        """The hash store, one file a line (json's indented writer is slow)."""
         try:
-            atomic_write(self.path / MANIFEST, text.encode("utf-8"))
+            with atomic_file(self.path / MANIFEST) as handle:
+                handle.write(b'{"version": 1, "files": {')
+                comma = b"\n"
+                for name, entry in sorted(self.files.items()):
+                    line = f" {QUOTE(name)}: {ENCODE(entry)}"
+                    handle.write(comma + line.encode("utf-8", "replace"))
+                    comma = b",\n"
+                handle.write(b"\n}}\n")
         except OSError as exc:
             raise WriteError(os_message(self.path / MANIFEST, exc)) from None
 
 
 def put(
-    target: Path, data: bytes, recorded: str | None, *, force: bool = False, durable: bool = True
+    target: Path | str,
+    data: bytes,
+    recorded: str | None,
+    *,
+    force: bool = False,
+    durable: bool = True,
+    digest: str | None = None,
 ) -> tuple[str, str]:
     """Write `data` at `target` unless that loses a person's edits.
 
-    Returns the status (`written` or `unchanged`) and the SHA-256 of `data`. Raises
-    `OutputError` when the file there differs from `recorded` (edited by hand, or not
-    written by notice-gen) and `force` is false.
+    Returns the status (`written` or `unchanged`) and the SHA-256 of `data` (`digest`,
+    when the caller has it already). Raises `OutputError` when the file there differs
+    from `recorded` (edited by hand, or not written by notice-gen) and `force` is false.
     """
-    digest = sha256(data)
+    digest = digest or sha256(data)
     try:
-        current = sha256(target.read_bytes()) if target.exists() else None
+        with open(target, "rb") as handle:  # one failed open when there is no file
+            current: str | None = sha256(handle.read())
+    except FileNotFoundError:
+        current = None
     except OSError as exc:
-        raise WriteError(os_message(target, exc)) from None
+        raise WriteError(os_message(Path(target), exc)) from None
     if current is not None:
         if current == digest:
             return "unchanged", digest
@@ -158,5 +214,5 @@ def put(
     try:
         atomic_write(target, data, durable=durable)
     except OSError as exc:
-        raise WriteError(os_message(target, exc)) from None
+        raise WriteError(os_message(Path(target), exc)) from None
     return "written", digest
