@@ -13,8 +13,9 @@
   each run (linted in full).
 The machine (cores, CPU) and its load average are printed with the figures. Documents
 are written where a clerk writes them, in a folder of the working directory (as `output/`
-is), not in the system's temporary folder; the cost of creating a file in each is printed,
-as on some machines (this one) /tmp is much slower.
+is); the cost of creating one file there and in /tmp is printed beside, as on a virtual
+disk it varies by folder and moment (0.02 to 1 ms seen on this machine) and bounds any
+batch.
     python bench/batch.py [--big N] [--folder N]
 """
 
