@@ -31,7 +31,7 @@ from .package import parse_xml
 from .sandbox import SLOT, is_mark
 
 STYLES = ("", "i", "b", "bi")  # emphasis of a run: plain, italic, bold, both
-ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # XML 1.0 forbids
 _NAME = r"[^\s<>/=\"'!?]+"
 _CLOSE = re.compile(rf"</({_NAME})\s*>")
 _OPEN = re.compile(rf"<({_NAME})")

@@ -20,6 +20,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -240,13 +241,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         tree.set_environment(self)
         return tree
 
-    def compile_template(self, source: str) -> jinja2.Template:
-        """A template compiled from checked `source`."""
-        return self.compile_tree(self.parse_checked(source))
-
-    def compile_tree(self, tree: nodes.Template) -> jinja2.Template:
-        """A template compiled from a tree `parse_checked` gave."""
-        code = self.compile(tree)
+    def load_code(self, code: CodeType) -> jinja2.Template:
+        """The template whose code `self.compile` gave for a tree `parse_checked` gave."""
         return self.template_class.from_code(self, code, self.make_globals(None), None)
 
     def render_part(self, template: jinja2.Template, context: dict[str, Any]) -> str:

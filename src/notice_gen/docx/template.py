@@ -9,9 +9,9 @@ with tags and one deterministic zip write.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import hashlib
+import importlib
+import importlib.util
 import marshal
 import os
 import re
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -29,7 +30,6 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..i18n import _
-from ..pipeline.write import atomic_write
 from ..rules.profiles import (
     FONT,
     LAYOUTS,
@@ -40,10 +40,10 @@ from ..rules.profiles import (
     Style,
     text_width,
 )
-from . import properties
+from . import kept, properties
 from .ns import NS, STORY_TYPES, XML_SPACE, story_parts, w
 from .package import PackageError, open_package, parse_xml, read_docx
-from .proof import Slots, prove
+from .proof import Slot, Slots, prove
 from .sandbox import SLOT, Sandbox, seconds, tag_text
 
 EMPHASIS = "urn:notice-gen:emphasis"  # marks the runs `emphasis_markup` opens, until rendered
@@ -133,6 +133,7 @@ class _Part:
     stored: bytes = b""  # a copied part (or a proven story part without tags): compressed once
     properties: bytes = b""  # a document properties part, filled in for each document
     proven: bool = False  # well-formed whatever the context (see `proof`): not parsed
+    code: CodeType | None = None  # the template's code, as `kept` keeps it
 
 
 class Template:
@@ -141,7 +142,9 @@ class Template:
     Parts that carry no tags are compressed once; rendering a record runs Jinja on
     the story parts with tags and writes one zip, the same bytes for the same context.
     A story part proven well-formed once (`proof.prove`) is not parsed again for each
-    document; `proof=False` parses every rendered part, as the full check.
+    document; `proof=False` parses every rendered part, as the full check. The compiled
+    template is kept on disk (`kept`, under `cache_dir`): a later process with the same
+    template, profile and code loads it instead of parsing, proving and compiling again.
     """
 
     def __init__(self, path: Path, profile: Profile, *, proof: bool = True) -> None:
@@ -153,7 +156,17 @@ class Template:
         self.parts: list[_Part] = []
         self.sources: dict[str, str] = {}
         self.env.budget.start(seconds())
-        for name, data, is_story in _prepared(path, profile):
+        raw = _read(path)
+        entry = cache_dir() / f"{_key(raw, profile, proof)}.compiled"
+        if not self._restore(kept.read(entry)):
+            self._compile(raw, proof)
+            kept.write(entry, self._entry())
+        self.names = [part.name.encode("utf-8") for part in self.parts]  # as the zip writes them
+
+    def _compile(self, raw: bytes, proof: bool) -> None:
+        """Parse, prove and compile each story part of the template `raw`."""
+        path = self.path
+        for name, data, is_story in _prepare(raw, path, self.profile):
             if name in properties.PARTS:
                 self.parts.append(_Part(name, properties=data))
                 continue
@@ -165,7 +178,8 @@ class Template:
             try:
                 tree = self.env.parse_checked(source)
                 proven = proof and prove(tree, self.slots, _emphasis_properties)
-                part = _Part(name, self.env.compile_tree(tree), proven=proven)
+                code = self.env.compile(tree)
+                part = _Part(name, self.env.load_code(code), proven=proven, code=code)
                 if proven and _constant(tree):
                     part = _Part(name, stored=_compressed(self._render_part(part, {})))
                 self.parts.append(part)
@@ -177,7 +191,29 @@ class Template:
                 raise TemplateError(
                     _("{path}: {part}: {detail}").format(path=path, part=name, detail=exc)
                 ) from None
-        self.names = [part.name.encode("utf-8") for part in self.parts]  # as the zip writes them
+
+    def _entry(self) -> bytes:
+        """The compiled template as `_restore` reads it: parts, slots and sources."""
+        parts = [(p.name, p.code, p.stored, p.properties, p.proven) for p in self.parts]
+        slots = [(slot.kind, slot.runs) for slot in self.slots.slots]
+        return marshal.dumps((parts, slots, self.sources))
+
+    def _restore(self, entry: bytes | None) -> bool:
+        """Take the parts, slots and sources of a kept `entry`; False (and nothing
+        taken) when there is none or it cannot be read."""
+        if entry is None:
+            return False
+        try:
+            kept_parts, kept_slots, sources = marshal.loads(entry)
+            parts = [
+                _Part(name, code and self.env.load_code(code), stored, data, proven, code)
+                for name, code, stored, data, proven in kept_parts
+            ]
+            slots = [Slot(kind, runs) for kind, runs in kept_slots]
+        except Exception:  # a damaged entry: compiled again
+            return False
+        self.parts, self.slots.slots, self.sources = parts, slots, dict(sources)
+        return True
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for `context`; the same context gives the same bytes."""
@@ -350,37 +386,49 @@ def load_template(path: Path, profile: Profile) -> Template:
 
 
 Prepared = list[tuple[str, bytes, bool]]  # part name, content, whether it is a Jinja template
+SHAPING = (  # what shapes a compiled template besides the template, the profile and versions
+    *(f"notice_gen.docx.{name}" for name in ("template", "sandbox", "proof", "ns", "package")),
+    *("notice_gen.docx.properties", "notice_gen.rules.profiles", "notice_gen.version"),
+    "markupsafe",  # its escaping of constants (docxtpl's clean-up of tags: `_key`)
+)
 
 
 def cache_dir() -> Path:
-    """Where prepared templates are kept between runs."""
+    """Where compiled templates are kept between runs."""
     if folder := os.environ.get("NOTICE_GEN_CACHE_DIR"):
         return Path(folder)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "notice-gen"
 
 
-def _prepared(path: Path, profile: Profile) -> Prepared:
-    """The template's parts with the profile applied and the tags cleaned, cached on
-    disk by the template's bytes, the profile's values and this module's code."""
+def _read(path: Path) -> bytes:
+    """The template's bytes, bounded (`read_docx`)."""
     try:
-        raw = read_docx(path)
+        return read_docx(path)
     except PackageError as exc:
         raise TemplateError(f"{path}: {exc}") from None
     except OSError as exc:
         raise TemplateError(
             _("{path}: cannot read the template ({reason})").format(path=path, reason=exc.strerror)
         ) from None
-    key = hashlib.sha256(raw + repr(profile).encode() + Path(__file__).read_bytes()).hexdigest()
-    cached = cache_dir() / f"{key}.marshal"
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        prepared: Prepared = marshal.loads(cached.read_bytes())
-        return prepared
-    parts = _prepare(raw, path, profile)
-    with contextlib.suppress(OSError):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(cached, marshal.dumps(parts))
-    return parts
+
+
+def _key(raw: bytes, profile: Profile, proof: bool) -> str:
+    """The name of a compiled template's entry: the template's bytes, the profile's
+    values, whether parts are proven, the versions of Jinja, lxml, libxml2 and zlib, and
+    the source of the modules that prepare, prove and compile it (`SHAPING`)."""
+    files = [str(importlib.import_module(name).__file__) for name in SHAPING]
+    docxtpl = importlib.util.find_spec("docxtpl")  # found, not imported: it is slow to load
+    for folder in (docxtpl.submodule_search_locations or []) if docxtpl else []:
+        files.append(os.path.join(folder, "template.py"))
+    versions = (
+        jinja2.__version__,
+        etree.LXML_VERSION,
+        etree.LIBXML_VERSION,
+        zlib.ZLIB_RUNTIME_VERSION,
+    )
+    code = kept.code_digest(tuple(files), repr(versions))
+    return kept.key(code, raw, repr(profile).encode(), b"proof" if proof else b"full")
 
 
 def _prepare(raw: bytes, path: Path, profile: Profile) -> Prepared:
