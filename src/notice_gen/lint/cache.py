@@ -2,7 +2,7 @@
 
 The findings of `check.check_bytes` depend on nothing but the document's bytes, its name,
 the profile's values, the code that judges it and the language of the messages: `checked` keeps
-them under a key made of all of these, beside the prepared templates
+them under a key made of all of these, beside the compiled templates
 (`docx.template.cache_dir`). Rendering an unchanged record through an unchanged template
 gives the same bytes and the same findings without loading the linter; any change
 (record, template, profile, notice-gen itself, `--lang`) gives another key, and the
