@@ -75,35 +75,22 @@ def _temporary(path: str) -> tuple[int, str]:
 def atomic_write(path: Path | str, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path`;
     `durable` also waits until the data is on disk before the rename."""
-    path = os.fspath(path)
-    fd, tmp = _temporary(path)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_file(path, durable=durable) as handle:
+        handle.write(data)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
-    """A file to write `path` piece by piece: a temporary file beside it, put on disk and
-    renamed over `path` when the block ends, removed when it fails."""
+def atomic_file(path: Path | str, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A file to write `path` piece by piece: a temporary file beside it, renamed over
+    `path` when the block ends (`durable`: put on disk first), removed when it fails."""
     path = os.fspath(path)
     fd, tmp = _temporary(path)
     try:
         with open(fd, "wb") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
