@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .cli_support import Group, Option, error, option, register_option, speak_click, warn
+from .cli_support import Group, Option, error, later, option, register_option, speak_click, warn
 from .errors import NoticeGenError
 from .i18n import N_, _, choose_language, set_language
 from .rules.profiles import KINDS, PROFILES
@@ -579,6 +579,7 @@ def run() -> None:
     args = choose_language(sys.argv[1:], os.environ)
     # notice-gen uses no pydantic plugin; looking for them reads every installed package
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    later("importlib.metadata")  # which pydantic imports all the same: 15 ms of each start
     try:
         main(args, standalone_mode=True)
     except SystemExit:

@@ -7,8 +7,10 @@ error messages) go through the same catalog.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from importlib import import_module
+from types import ModuleType
 from typing import IO, Any, TypeVar
 
 import click
@@ -136,3 +138,20 @@ register_option = option(
     help=N_("The register that gives `number: auto` its number: a SQLite file on this "
             "machine or postgresql://… [default: so-van-ban-di.sqlite in the working folder]"),
 )  # fmt: skip
+
+
+class Later(ModuleType):
+    """A module imported when one of its names is first read."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(import_module(self.__name__), name)
+
+
+def later(name: str) -> None:
+    """Import the submodule `name` when it is first used, not when it is imported."""
+    if name not in sys.modules:
+        package, _dot, attribute = name.rpartition(".")
+        sys.modules[name] = later = Later(name)
+        setattr(sys.modules[package], attribute, later)

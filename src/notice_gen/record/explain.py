@@ -3,7 +3,6 @@ unknown key, the key that was probably meant."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -41,7 +40,9 @@ def message(error: dict[str, Any], fields: list[str], source: Source | None = No
             "the text, put the value in quotes: {fixed}"
         ).format(fixed=written.fixed)
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(error["loc"][-1]), fields, n=1)
+        from difflib import get_close_matches  # for a mistake only
+
+        close = get_close_matches(str(error["loc"][-1]), fields, n=1)
         if close:
             return _("unknown key; did you mean {key!r}?").format(key=close[0])
         if text_like(error["loc"][-1]):

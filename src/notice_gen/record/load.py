@@ -19,15 +19,9 @@ from typing import Any
 
 import yaml
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from ..errors import Problem, RecordError
 from ..i18n import _
 from . import limits
-from .syntax import explain
 
 KeyPath = tuple[str | int, ...]
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
@@ -285,6 +279,8 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_TextLoader)
     except yaml.MarkedYAMLError as exc:
+        from .syntax import explain  # loaded for a mistake only
+
         raise RecordError([explain(exc, text, path)]) from None
     except yaml.YAMLError as exc:
         raise RecordError(
@@ -453,6 +449,10 @@ def _json(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
 
 
 def _toml(text: str, path: Path) -> tuple[Any, dict[KeyPath, int]]:
+    if sys.version_info >= (3, 11):  # loaded for a TOML record only
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(text, parse_float=str)
     except tomllib.TOMLDecodeError as exc:

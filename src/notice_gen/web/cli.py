@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import webbrowser
 from pathlib import Path
 
 import click
@@ -68,6 +67,8 @@ def serve(workspace: Path, register: str | None, host: str, port: int, no_browse
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(_("The desk is at {url} (Ctrl+C stops it)").format(url=url))
     if not no_browser:
+        import webbrowser  # not for `--help`, which lists this command
+
         threading.Timer(1.0, webbrowser.open, [url]).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
