@@ -11,6 +11,7 @@ import zipfile
 import openpyxl
 import pytest
 import yaml
+from argon2 import PasswordHasher
 from click.testing import CliRunner
 from docx import Document
 from starlette.testclient import TestClient
@@ -243,6 +244,56 @@ def test_accounts_sign_in_with_strict_http_only_cookies(tmp_path, converter):
         assert client.get("/org").status_code == 200
     stored = sqlite3.connect(register).execute("SELECT name, hash FROM desk_users").fetchall()
     assert stored[0][0] == "hoa" and stored[0][1].startswith("$argon2id$")
+
+
+def test_wrong_passwords_make_that_name_wait(tmp_path, converter):
+    register = str(tmp_path / "so.sqlite")
+    accounts = Accounts(register)
+    accounts.add("hoa", "mat-khau-dai")
+    accounts.add("lan", "mat-khau-khac")
+    accounts.close()
+    app = create_app(tmp_path, register, login=True, converter=converter)
+    desk = app.state.desk
+    now = [1000.0]
+    desk.throttle.clock = lambda: now[0]
+    with TestClient(app, base_url=BASE) as client:
+        csrf = token(client.get("/login").text)
+        hoa = {"csrf": csrf, "name": "hoa", "password": "mat-khau-dai"}
+        for minute in range(5):
+            now[0] = 1000.0 + 60 * minute
+            wrong = client.post("/login", data={**hoa, "password": "doan-thu"})
+            assert wrong.status_code == 401 and "Sai tên hoặc mật khẩu." in wrong.text
+        refused = client.post("/login", data=hoa)  # the right password, too soon
+        assert refused.status_code == 429
+        assert (
+            "Nhập sai mật khẩu quá nhiều lần: hãy thử lại sau 11 phút, "
+            "hoặc nhờ người quản lý bàn làm việc." in refused.text
+        )
+        assert client.get("/org", follow_redirects=False).status_code == 303
+        lan = {"csrf": csrf, "name": "lan", "password": "mat-khau-khac"}
+        assert client.post("/login", data=lan).url.path == "/"  # another name is not held
+    now[0] = 1000.0 + 15 * 60 + 1  # the first failure is 15 minutes old
+    with TestClient(app, base_url=BASE) as client:
+        csrf = token(client.get("/login").text)
+        assert client.post("/login", data={**hoa, "csrf": csrf}).url.path == "/"
+
+
+def test_a_name_without_account_is_checked_against_a_hash_too(tmp_path, monkeypatch):
+    accounts = Accounts(str(tmp_path / "so.sqlite"))
+    accounts.add("hoa", "mat-khau-dai")
+    checked = []
+    verify = PasswordHasher.verify
+
+    def spy(self, digest, password):
+        checked.append(digest)
+        return verify(self, digest, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    assert not accounts.verify("khong-co", "mat-khau-dai")  # as slow as a wrong password
+    assert not accounts.verify("hoa", "sai-mat-khau")
+    assert accounts.verify("hoa", "mat-khau-dai")
+    accounts.close()
+    assert len(checked) == 3 and all(d.startswith("$argon2id$") for d in checked)
 
 
 def test_serve_beyond_this_machine_refused_without_accounts(tmp_path):

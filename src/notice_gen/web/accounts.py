@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import sqlite3
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,12 @@ NAME = re.compile(r"^[\w.@-]{1,64}$")
 MIN_PASSWORD = 8
 _HASHER = PasswordHasher()
 _SCHEMA = "CREATE TABLE IF NOT EXISTS desk_users (name TEXT PRIMARY KEY, hash TEXT NOT NULL)"
+
+
+@cache
+def _nobody() -> str:
+    """The hash checked for a name that has no account."""
+    return _HASHER.hash(secrets.token_hex(16))
 
 
 def location_of(location: str | Path | None) -> str:
@@ -68,9 +76,11 @@ class Accounts:
         )
 
     def verify(self, name: str, password: str) -> bool:
+        """Whether `password` is `name`'s; as slow for a name that has no account, so
+        that the time taken does not tell which names exist."""
         row = self._one("SELECT hash FROM desk_users WHERE name = ?", name)
         try:
-            return row is not None and _HASHER.verify(row[0], password)
+            return _HASHER.verify(row[0] if row else _nobody(), password) and row is not None
         except (VerificationError, InvalidHashError):
             return False
 

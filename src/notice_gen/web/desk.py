@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..i18n import DOMAIN, LOCALE_DIR
 from . import forms
 from .preview import Converter
+from .throttle import Throttle
 
 FORM_LIMIT = 1024 * 1024  # bytes of a form
 Handler = Callable[[Request], Awaitable[Response]]
@@ -45,6 +46,7 @@ class Desk:
     login: bool = False
     converter: Converter = field(default_factory=Converter)
     previews: OrderedDict[str, list[bytes]] = field(default_factory=OrderedDict)
+    throttle: Throttle = field(default_factory=Throttle)  # failed sign-ins
 
     def folder(self, name: str) -> Path:
         path = self.workspace / name

@@ -25,13 +25,18 @@ async def sign_in(request: Request) -> Response:
     if not expected or not secrets.compare_digest(str(form.get("csrf", "")), expected):
         return Response(status_code=403)
     name, password = str(form.get("name", "")), str(form.get("password", ""))
+    address = request.client.host if request.client else ""
+    if wait := desk.throttle.wait(name, address):
+        return page(request, "login.html", 429, wait=-(-wait // 60))
     accounts = Accounts(desk.register)
     try:
         good = await run_in_threadpool(accounts.verify, name, password)
     finally:
         accounts.close()
     if not good:
+        desk.throttle.failed(name, address)
         return page(request, "login.html", 401, failed=True)
+    desk.throttle.passed(name, address)
     request.session.clear()
     request.session["user"] = name
     return RedirectResponse("/", 303)
