@@ -72,5 +72,5 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "so-van-ban-di.sqlite")
     url: str = request.getfixturevalue("postgres_server")
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP TABLE IF EXISTS counters, numbers")
+        connection.execute("DROP TABLE IF EXISTS counters, numbers, desk_users")
     return url

@@ -29,6 +29,7 @@ from notice_gen.web.office import TEMPLATE_LIMIT
 from notice_gen.web.preview import Converter
 
 BASE = "http://127.0.0.1:8000"
+pytest_plugins = ("register_fixtures",)
 vi = translator("vi")
 
 
@@ -244,6 +245,20 @@ def test_accounts_sign_in_with_strict_http_only_cookies(tmp_path, converter):
         assert client.get("/org").status_code == 200
     stored = sqlite3.connect(register).execute("SELECT name, hash FROM desk_users").fetchall()
     assert stored[0][0] == "hoa" and stored[0][1].startswith("$argon2id$")
+
+
+def test_accounts_kept_in_either_register(location, tmp_path, converter):
+    accounts = Accounts(location)  # SQLite, or the PostgreSQL several desks share
+    accounts.add("hoa", "mat-khau-cu")
+    accounts.add("hoa", "mat-khau-moi")  # a changed password replaces the old one
+    assert accounts.count() == 1
+    accounts.close()
+    app = create_app(tmp_path, location, login=True, converter=converter)
+    with TestClient(app, base_url=BASE) as client:
+        data = {"csrf": token(client.get("/login").text), "name": "hoa"}
+        assert client.post("/login", data={**data, "password": "mat-khau-cu"}).status_code == 401
+        assert client.post("/login", data={**data, "password": "mat-khau-moi"}).url.path == "/"
+        assert client.get("/org").status_code == 200
 
 
 def test_wrong_passwords_make_that_name_wait(tmp_path, converter):
