@@ -10,7 +10,7 @@
 - `notice-gen --help` and `notice-gen render` of the sample, each a new process
   (median of several runs) beside a bare `python -c pass`: once for the same sample again
   (its lint verdict is remembered, lint/cache.py) and once for a record edited before
-  each run (linted in full).
+  each run (linted in full); measured first, before the batches leave files to flush.
 The machine (cores, CPU) and its load average are printed with the figures. Documents
 are written where a clerk writes them, in a folder of the working directory (as `output/`
 is); the cost of creating one file there and in /tmp is printed beside, as on a virtual
@@ -174,16 +174,7 @@ def main() -> None:
     print(f"machine: {machine()}; before: {load()}")
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         work = Path(tmp)
-        folder = make_folder(work / "records", count)
-        sheet = make_csv(work / "rows.csv", big)
-        folder_s, folder_rss = batch([str(folder), "-o", str(work / "a"), "-j", jobs])
-        sheet_s, sheet_rss = batch(
-            [str(sheet), "--base", str(SAMPLE), "-o", str(work / "b"), "-j", jobs]
-        )
-        (work / "c").mkdir()
-        naive_s = naive(100, work / "c")
-        engine_s = engine(500)
-        with tempfile.TemporaryDirectory(dir=work) as out:
+        with tempfile.TemporaryDirectory(dir=work) as out:  # first: no batch's files to flush
             bare = wall([sys.executable, "-c", "pass"])
             help_s = wall([*CLI, "--help"])
             render_s = wall([*CLI, "render", str(SAMPLE), "-o", out, "--force"])
@@ -195,6 +186,15 @@ def main() -> None:
                 edited.write_text(text.replace("kind: thong-bao-ket-luan", number), "utf-8")
 
             new_s = wall([*CLI, "render", str(edited), "-o", out, "--force"], before=edit)
+        folder = make_folder(work / "records", count)
+        sheet = make_csv(work / "rows.csv", big)
+        folder_s, folder_rss = batch([str(folder), "-o", str(work / "a"), "-j", jobs])
+        sheet_s, sheet_rss = batch(
+            [str(sheet), "--base", str(SAMPLE), "-o", str(work / "b"), "-j", jobs]
+        )
+        (work / "c").mkdir()
+        naive_s = naive(100, work / "c")
+        engine_s = engine(500)
     folder_rate, sheet_rate, naive_rate = count / folder_s, big / sheet_s, 1 / naive_s
     print(f"after: {load()}")
     print(f"documents/s, 3-page sample, to disk, --jobs {jobs}, process start included:")
