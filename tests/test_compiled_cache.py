@@ -184,3 +184,15 @@ def test_an_entry_is_readable_by_its_owner_only(cache):
     [entry] = entries(cache)
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert entry.stat().st_uid == os.getuid()
+
+
+def test_only_the_newest_entries_of_a_kind_are_kept(tmp_path):
+    folder = tmp_path / "cache"
+    kept.write(folder / "verdict.marshal", b"another kind of entry", keep=4)
+    for n in range(4):
+        kept.write(folder / f"{n}.compiled", b"code", keep=4)
+        os.utime(folder / f"{n}.compiled", ns=(10**9 * (n + 1),) * 2)  # 0 is the oldest
+    assert len(list(folder.glob("*.compiled"))) == 4  # not more than 4 yet
+    kept.write(folder / "4.compiled", b"code", keep=4)
+    assert sorted(p.name for p in folder.glob("*.compiled")) == ["3.compiled", "4.compiled"]
+    assert kept.read(folder / "verdict.marshal") == b"another kind of entry"

@@ -5,7 +5,8 @@ its folder and the file itself belong to the user running notice-gen and neither
 written by group or others (what Jinja's own bytecode cache demands of its folder), and
 only when its checksum holds. Anything else — another owner, a folder others can write,
 a truncated or altered file, no file at all — reads as no entry, silently: the caller
-builds the value again. A new folder is made private (0o700); writes are atomic.
+builds the value again. A new folder is made private (0o700); writes are atomic; a folder
+keeps the newest entries of each kind (`KEEP`), the oldest go.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..pipeline.write import atomic_write
 HEADER = b"notice-gen entry 1\n"
 CHECK = hashlib.sha256().digest_size
 MAX_ENTRY = 256 * 2**20  # bytes; a larger file is not read
+KEEP = 512  # entries of one kind (suffix) in a folder; past that, the oldest half goes
 
 
 @cache
@@ -75,9 +77,11 @@ def read(path: Path) -> bytes | None:
     return body if hashlib.sha256(body).digest() == data[len(HEADER) : start] else None
 
 
-def write(path: Path, body: bytes) -> None:
+def write(path: Path, body: bytes, keep: int = KEEP) -> None:
     """Keep `body` at `path` (atomically, readable by its owner only), in a folder made
-    private when it is created; nothing when the folder is not private or not writable."""
+    private when it is created; nothing when the folder is not private or not writable.
+    When the folder then holds more than `keep` entries named like this one (its suffix),
+    the oldest go, down to half as many."""
     if not hasattr(os, "getuid"):
         return
     with contextlib.suppress(OSError):
@@ -86,6 +90,12 @@ def write(path: Path, body: bytes) -> None:
             return
         atomic_write(path, HEADER + hashlib.sha256(body).digest() + body, durable=False)
         os.chmod(path, 0o600)
+        entries = [e for e in os.scandir(path.parent) if e.name.endswith(path.suffix)]
+        if len(entries) > keep:
+            entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+            for entry in entries[: len(entries) - keep // 2]:
+                with contextlib.suppress(OSError):
+                    os.remove(entry.path)
 
 
 def _private(found: os.stat_result) -> bool:

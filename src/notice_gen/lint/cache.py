@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 from functools import cache
 from pathlib import Path
 
+from ..docx import kept
 from ..docx.template import cache_dir
 from ..i18n import catalog
 from ..rules.profiles import PROFILES
@@ -27,7 +27,7 @@ __all__ = ["KEEP", "checked", "code_digest", "folder"]
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SOURCES = ("lint", "rules", "docx", "record")  # the linter and all it reads documents with
-KEEP = 512  # entries kept; the oldest half goes when there are more
+KEEP = kept.KEEP  # verdicts kept; the oldest half goes when there are more
 
 
 def folder() -> Path:
@@ -58,27 +58,13 @@ def checked(data: bytes, name: str, profile: str) -> list[Finding]:
     for part in (name.encode(), profile.encode(), rules, data):
         key.update(len(part).to_bytes(8, "big") + part)
     path = folder() / f"{key.hexdigest()}.marshal"
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        kept = marshal.loads(path.read_bytes())
-        return [Finding(name, *fields) for fields in kept]
+    if (body := kept.read(path)) is not None:
+        with contextlib.suppress(ValueError, EOFError, TypeError):
+            return [Finding(name, *fields) for fields in marshal.loads(body)]
     from .check import check_bytes  # loaded only when a document is judged
 
     findings = check_bytes(data, name, profile)
-    kept = [(f.rule, f.severity, f.message, f.where) for f in findings]
-    with contextlib.suppress(OSError):
-        _keep(path, marshal.dumps(kept))
+    kept.write(
+        path, marshal.dumps([(f.rule, f.severity, f.message, f.where) for f in findings]), KEEP
+    )
     return findings
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write the entry atomically; prune the folder when it holds more than `KEEP`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
-    entries = list(os.scandir(path.parent))
-    if len(entries) > KEEP:
-        entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
-        for entry in entries[: len(entries) - KEEP // 2]:
-            with contextlib.suppress(OSError):
-                os.remove(entry.path)
