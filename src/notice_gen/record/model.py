@@ -146,22 +146,24 @@ class Meeting(_Model):
     location: Line | None = None
     chair: Annotated[Person, BeforeValidator(_as_mapping("name"))] | None = None
     with_: Line | None = Field(None, alias="with")
-    attendees: Items = []
+    attendees: Items = Field(default_factory=list)
     secretary: Annotated[Person, BeforeValidator(_as_mapping("name"))] | None = None
     agenda: Paragraphs | None = None
-    reports: Items = []
-    speeches: list[Speech] = []
+    reports: Items = Field(default_factory=list)
+    speeches: list[Speech] = Field(default_factory=list)
     name: Line | None = None  # the meeting's name: "Tới dự …" in an invitation
-    invitees: Items = []  # who a Giấy mời invites
+    invitees: Items = Field(default_factory=list)  # who a Giấy mời invites
     inviter: Line | None = None  # "<inviter> trân trọng kính mời:"
-    notes: Items = []  # closing notes of a Giấy mời
+    notes: Items = Field(default_factory=list)  # closing notes of a Giấy mời
 
 
 class Point(_Model):
     text: Paragraphs | None = None
     heading: Text | None = None
     label: Line | None = None
-    points: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = []
+    points: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = Field(
+        default_factory=list
+    )
 
 
 class Signer(_Model):
@@ -184,9 +186,11 @@ class Record(_Model):
     meeting: Meeting | None = None
     intro: Paragraphs | None = None
     numbering: list[Annotated[Line, Field(pattern=r"^\S{1,12}$")]] | None = None
-    conclusions: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = []
+    conclusions: list[Annotated[Point, BeforeValidator(_as_mapping("text"))]] = Field(
+        default_factory=list
+    )
     closing: Paragraphs | None = None
-    recipients: Items = []
+    recipients: Items = Field(default_factory=list)
     archive: Line
     signer: Signer | None = None
     template: Line | None = None  # a Word template of your own, relative to the record
