@@ -11,11 +11,11 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "notice_gen"
-SHARED = ("notice_gen.errors", "notice_gen.i18n", "notice_gen.version")
+SHARED = ("notice_gen.atomic", "notice_gen.errors", "notice_gen.i18n", "notice_gen.version")
 ALLOWED = {  # package -> what it may import of notice_gen (besides itself and SHARED)
     "notice_gen.rules": ("notice_gen.docx.ns",),  # units
     "notice_gen.record": ("notice_gen.rules",),
-    "notice_gen.docx": ("notice_gen.rules", "notice_gen.pipeline.write"),  # atomic writes
+    "notice_gen.docx": ("notice_gen.rules",),
     "notice_gen.lint": ("notice_gen.rules", "notice_gen.docx", "notice_gen.record.text"),
     "notice_gen.register": ("notice_gen.rules", "notice_gen.record"),
     "notice_gen.pipeline": (

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT
+from notice_gen.atomic import atomic_write
 from notice_gen.errors import OutputError
 from notice_gen.pipeline import journal
-from notice_gen.pipeline.write import OutputDir, atomic_write, put, sha256
+from notice_gen.pipeline.write import OutputDir, put, sha256
 
 RECORD = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 COMMAND = [sys.executable, "-m", "notice_gen", "batch"]

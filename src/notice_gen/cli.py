@@ -446,8 +446,8 @@ def template_list(folder: Path | None) -> None:
 @click.argument("name")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 def template_export(name: str, dest: Path) -> None:
+    from .atomic import atomic_write
     from .docx.template import builtin_named
-    from .pipeline.write import atomic_write
 
     source = builtin_named(name)
     if source is None:
@@ -484,9 +484,9 @@ def template_check(
 ) -> None:
     import json
 
+    from .atomic import atomic_write
     from .docx import doctor
     from .pipeline.variables import model_variables
-    from .pipeline.write import atomic_write
 
     kind = kind or doctor.kind_of(file)
     known = model_variables(kind)

@@ -20,7 +20,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from ..pipeline.write import atomic_write
+from ..atomic import atomic_write
 
 HEADER = b"notice-gen entry 1\n"
 CHECK = hashlib.sha256().digest_size

@@ -64,7 +64,7 @@ def report(draft: Path, findings: list[Finding], verbose: bool) -> None:
 
 def write_record(target: Path, imported: Imported, force: bool) -> None:
     """Write the record, never over an existing file unless `force`."""
-    from ..pipeline.write import atomic_write
+    from ..atomic import atomic_write
 
     if target.exists() and not force:
         raise OutputError(

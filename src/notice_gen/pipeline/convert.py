@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..atomic import atomic_write
 from ..errors import Problem, RecordError
 from ..i18n import _
 from ..record.text import convert_file
-from .write import atomic_write
 
 
 def convert_record(path: Path) -> tuple[int, Path | None]:

@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..atomic import FILE_MODE, atomic_file
 from ..errors import OutputError
 from ..i18n import _
-from .write import ENCODE, FILE_MODE, QUOTE, WriteError, atomic_file, os_message
+from .write import ENCODE, QUOTE, WriteError, os_message
 
 JOURNAL = ".notice-gen.journal"
 LOCK = ".notice-gen.lock"

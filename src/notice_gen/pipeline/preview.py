@@ -8,13 +8,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import atomic_write
 from ..errors import NoticeGenError
 from ..record.starters import sample
 from ..record.validate import validate
 from ..rules.profiles import PROFILES
 from .document import read_record, render_record
 from .pdf import to_pdf
-from .write import atomic_write
 
 PNG_DPI = 70
 

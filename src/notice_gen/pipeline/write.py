@@ -7,16 +7,12 @@ or that notice-gen did not write is kept unless the caller forces.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
-import itertools
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
+from ..atomic import atomic_file, atomic_write
 from ..errors import OutputError
 from ..i18n import _
 
@@ -27,15 +23,6 @@ QUOTE = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept
 
 class WriteError(OutputError):
     """The system refused a write (disk full, read-only, no permission)."""
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
 
 
 def os_message(path: Path, exc: OSError) -> str:
@@ -54,48 +41,6 @@ def os_message(path: Path, exc: OSError) -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-_temps = itertools.count()
-CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-
-
-def _temporary(path: str) -> tuple[int, str]:
-    """A new file `.NAME.PID.N.tmp` beside `path` (unique in this process, O_EXCL against
-    any other) with the mode open() would give it."""
-    folder, name = os.path.split(path)
-    while True:
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_temps)}.tmp")
-        try:
-            return os.open(tmp, CREATE, 0o666), tmp
-        except FileExistsError:
-            continue
-
-
-def atomic_write(path: Path | str, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`;
-    `durable` also waits until the data is on disk before the rename."""
-    with atomic_file(path, durable=durable) as handle:
-        handle.write(data)
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path | str, *, durable: bool = True) -> Iterator[BinaryIO]:
-    """A file to write `path` piece by piece: a temporary file beside it, renamed over
-    `path` when the block ends (`durable`: put on disk first), removed when it fails."""
-    path = os.fspath(path)
-    fd, tmp = _temporary(path)
-    try:
-        with open(fd, "wb") as handle:
-            yield handle
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 class OutputDir:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..atomic import atomic_write
 from ..docx.doctor import Issue, kind_of
 from ..docx.doctor import diagnose as doctor_diagnose
 from ..docx.template import available_templates, builtin_templates, find_template
@@ -21,7 +22,7 @@ from ..i18n import choose_language, set_language
 from ..pipeline.document import check_rendered, render_file, render_record
 from ..pipeline.numbering import symbol
 from ..pipeline.variables import model_variables
-from ..pipeline.write import OutputDir, atomic_write
+from ..pipeline.write import OutputDir
 from ..record.load import load, select_kind
 from ..record.model import Record
 from ..record.validate import validate

@@ -1,0 +1,65 @@
+"""Files written whole or not at all: a temporary file beside the target, renamed over it.
+
+Every layer writes through here (documents, manifests, the register's book, a record's
+number written back, caches), so that a crash or a full disk never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["FILE_MODE", "atomic_file", "atomic_write"]
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
+CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_temps = itertools.count()
+
+
+def _temporary(path: str) -> tuple[int, str]:
+    """A new file `.NAME.PID.N.tmp` beside `path` (unique in this process, O_EXCL against
+    any other) with the mode open() would give it."""
+    folder, name = os.path.split(path)
+    while True:
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_temps)}.tmp")
+        try:
+            return os.open(tmp, CREATE, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def atomic_write(path: Path | str, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`;
+    `durable` also waits until the data is on disk before the rename."""
+    with atomic_file(path, durable=durable) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path | str, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A file to write `path` piece by piece: a temporary file beside it, renamed over
+    `path` when the block ends (`durable`: put on disk first), removed when it fails."""
+    path = os.fspath(path)
+    fd, tmp = _temporary(path)
+    try:
+        with open(fd, "wb") as handle:
+            yield handle
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
