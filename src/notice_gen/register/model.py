@@ -63,6 +63,17 @@ class Entry:
         return f"{self.label} ({self.source})" if self.source else self.label
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A number asked of the register for one document (`source`, `kind`): the next of
+    `series`, or with `entry` the number typed by hand in it (claimed)."""
+
+    series: Series
+    source: str
+    kind: str
+    entry: Entry | None = None
+
+
 class RegisterError(NoticeGenError):
     """The register cannot do what was asked; the message says why and what to do."""
 
