@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -21,7 +22,11 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count c
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
 _TOP_NUMBER = re.compile(r"^number[ \t]*:(.*)$", re.M)
 _TOP_AUTO = re.compile(r"^number[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
-_TOP_KEY = re.compile(r"^(?:#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?$)|\r?$)")
+# a line starting at the margin that is no comment, blank line or `key:`
+_ODD_TOP = re.compile(r"^(?![ \n]|#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?$)|\r?$)", re.M)
+_QUOTED_NUMBER = re.compile(r"[\"']number[\"']")
+_ODD_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # ends of lines besides \n and \r\n
+_MARK = re.compile(r"[\"'\[\]{}]")  # quotes and brackets
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
 
@@ -105,7 +110,11 @@ def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
 def _plain_span(text: str, kind: str | None) -> tuple[int, int] | None:
     """`_yaml_span` without parsing, for a plain block-style file whose only top-level
     `number:` is `auto` and which has no block of `kind`; None: any doubt (parse it)."""
-    if "\t" in text or "\\" in text or re.search(r"[\"']number[\"']", text):
+    if "\t" in text or "\\" in text or any(c in text for c in _ODD_BREAKS):
+        return None  # escapes, tabs, lines not ended by \n
+    if "\r" in text and re.search(r"\r(?!\n)", text):
+        return None
+    if ("'number" in text or '"number' in text) and _QUOTED_NUMBER.search(text):
         return None
     if len(_TOP_NUMBER.findall(text)) != 1:
         return None
@@ -117,14 +126,25 @@ def _plain_span(text: str, kind: str | None) -> tuple[int, int] | None:
         value = own[0].split("#")[0].strip().strip("\"'") if len(own) == 1 else None
         if value != kind or re.search(rf"^[\"']?{re.escape(kind)}[\"']?[ \t]*:", text, re.M):
             return None
-    for line in text.splitlines():
-        if line[:1] not in ("", " ") and not _TOP_KEY.match(line):
-            return None  # a document marker, a flow collection, a wrapped scalar
+    if _ODD_TOP.search(text):
+        return None  # a document marker, a flow collection, a wrapped scalar
+    for line in _marked(text):
         if line.count('"') % 2 or line.count("'") % 2 or line.count("[") != line.count("]"):
             return None  # a quoted scalar or flow collection going on to the next line
         if line.count("{") != line.count("}"):
             return None
     return auto.start(1), auto.end(1)
+
+
+def _marked(text: str) -> Iterator[str]:
+    """The lines of `text` with a quote or a bracket."""
+    start = -1
+    for mark in _MARK.finditer(text):
+        if mark.start() > start:
+            start = text.rfind("\n", 0, mark.start()) + 1
+            end = text.find("\n", mark.start())
+            yield text[start : len(text) if end < 0 else end]
+            start = len(text) if end < 0 else end
 
 
 def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
