@@ -20,13 +20,14 @@ from ..i18n import _
 AUTO = "auto"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
-_TOP_NUMBER = re.compile(r"^number[ \t]*:(.*)$", re.M)
-_TOP_AUTO = re.compile(r"^number[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+# searched in "\n" + text, so that every line starts after a "\n"
+_NUMBER_LINE = re.compile(r"\nnumber[ \t]*:")
+_AUTO_LINE = re.compile(r"\nnumber[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")
+_KIND_LINE = re.compile(r"\nkind[ \t]*:([^\n]*)")
 # a line starting at the margin that is no comment, blank line or `key:`
-_ODD_TOP = re.compile(r"^(?![ \n]|#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?$)|\r?$)", re.M)
+_ODD_LINE = re.compile(r"\n(?![ \n]|#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?(?:\n|\Z))|\r?(?:\n|\Z))")
 _QUOTED_NUMBER = re.compile(r"[\"']number[\"']")
 _ODD_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # ends of lines besides \n and \r\n
-_MARK = re.compile(r"[\"'\[\]{}]")  # quotes and brackets
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
 
@@ -116,35 +117,39 @@ def _plain_span(text: str, kind: str | None) -> tuple[int, int] | None:
         return None
     if ("'number" in text or '"number' in text) and _QUOTED_NUMBER.search(text):
         return None
-    if len(_TOP_NUMBER.findall(text)) != 1:
+    body = "\n" + text  # every line starts after a "\n": quick searches for it
+    if len(_NUMBER_LINE.findall(body)) != 1:
         return None
-    auto = _TOP_AUTO.search(text)
+    auto = _AUTO_LINE.search(body)
     if auto is None:
         return None
     if kind is not None:
-        own = re.findall(r"^kind[ \t]*:(.*)$", text, re.M)
+        own = _KIND_LINE.findall(body)
         value = own[0].split("#")[0].strip().strip("\"'") if len(own) == 1 else None
-        if value != kind or re.search(rf"^[\"']?{re.escape(kind)}[\"']?[ \t]*:", text, re.M):
+        if value != kind or re.search(rf"\n[\"']?{re.escape(kind)}[\"']?[ \t]*:", body):
             return None
-    if _ODD_TOP.search(text):
+    if _ODD_LINE.search(body):
         return None  # a document marker, a flow collection, a wrapped scalar
     for line in _marked(text):
         if line.count('"') % 2 or line.count("'") % 2 or line.count("[") != line.count("]"):
             return None  # a quoted scalar or flow collection going on to the next line
         if line.count("{") != line.count("}"):
             return None
-    return auto.start(1), auto.end(1)
+    return auto.start(1) - 1, auto.end(1) - 1
 
 
 def _marked(text: str) -> Iterator[str]:
-    """The lines of `text` with a quote or a bracket."""
-    start = -1
-    for mark in _MARK.finditer(text):
-        if mark.start() > start:
-            start = text.rfind("\n", 0, mark.start()) + 1
-            end = text.find("\n", mark.start())
-            yield text[start : len(text) if end < 0 else end]
-            start = len(text) if end < 0 else end
+    """The lines of `text` with a quote or a bracket, in order."""
+    starts = set()
+    for mark in "\"'[]{}":
+        at = text.find(mark)
+        while at >= 0:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            end = text.find("\n", at)
+            at = text.find(mark, len(text) if end < 0 else end)
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        yield text[start : len(text) if end < 0 else end]
 
 
 def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
