@@ -23,7 +23,7 @@ from ..record.model import AUTO, Record
 from ..register.model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
 from ..register.series import entry_for, series_for
 from ..register.store import DEFAULT_FILE, ENVIRONMENT, open_register
-from ..register.writeback import stamp, write_number
+from ..register.writeback import snapshot, stamp, write_number
 from .compose import number_line
 
 __all__ = [
@@ -137,6 +137,7 @@ class Numbered:
     auto: bool = False  # the number came from `number: auto`
     path: str | None = None  # the record file to write the number back into
     fingerprint: str = ""
+    raw: bytes = b""  # the record file as read for its fingerprint
     error: str = ""  # the register refused it (a duplicate number): the job fails
     warnings: list[Problem] = field(default_factory=list)  # what validating it said
     series: Series | None = None  # the series it draws from, once `request` knows it
@@ -153,7 +154,7 @@ class Numbered:
             assert isinstance(self.record.number, int)
             write_number(
                 Path(self.path), self.record.number, self.fingerprint, self.record.kind,
-                durable=False,
+                durable=False, raw=self.raw or None,
             )  # fmt: skip
 
 
@@ -172,14 +173,15 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
     from ..record.validate import validate
 
     try:
-        fingerprint = stamp(Path(job.path)) if job.path else ""
+        raw, fingerprint = snapshot(Path(job.path)) if job.path else (b"", "")
         record, warnings = validate(load(job))
     except NoticeGenError:
         return None  # the worker reports it
     if record.number is None:
         return None
     auto = record.number == AUTO
-    return Numbered(record, job_source(job), auto, job.path, fingerprint, warnings=warnings)
+    source = job_source(job)
+    return Numbered(record, source, auto, job.path, fingerprint, raw, warnings=warnings)
 
 
 def mentions_auto(raw: bytes) -> bool:

@@ -33,16 +33,28 @@ _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
 def stamp(path: Path) -> str:
     """A fingerprint of the file as read now; pass it to `write_number`."""
+    return snapshot(path)[1]
+
+
+def snapshot(path: Path) -> tuple[bytes, str]:
+    """The file's bytes as read now and their fingerprint (`stamp`)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
         ) from None
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 def write_number(
-    path: Path, number: int, fingerprint: str, kind: str | None = None, *, durable: bool = True
+    path: Path,
+    number: int,
+    fingerprint: str,
+    kind: str | None = None,
+    *,
+    durable: bool = True,
+    raw: bytes | None = None,
 ) -> bool:
     """Replace `number: auto` by `number` in the record file `path`.
 
@@ -50,10 +62,11 @@ def write_number(
     is written first; the top level one only for the record's own kind. Returns False when the
     file has no such `number: auto` (it came from an organisation file: the register remembers
     the source instead). Raises `OutputError` when the file changed since `fingerprint`.
-    `durable=False` skips the sync to disk (a batch: the register remembers the source).
+    `durable=False` skips the sync to disk (a batch: the register remembers the source);
+    `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again.
     """
     path = Path(path)
-    raw = _read(path, fingerprint)
+    raw = _read(path, fingerprint) if raw is None else raw
     bom = raw.startswith(codecs.BOM_UTF8)
     text = raw[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
     span = _toml_span(text, kind) if path.suffix.lower() == ".toml" else _yaml_span(text, kind)
