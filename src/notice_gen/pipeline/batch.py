@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
@@ -26,11 +25,26 @@ from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
 from ..record.limits import check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
+from ..register.model import Entry, Request
 from ..rules.profiles import KINDS
+from .chunks import Here, Worker, in_chunks, mapped, two_steps
 from .journal import Lock, finish, journal, recover, reserve, result_line, unreserve
 from .journal import previous as finished_before
 from .names import fields, from_pattern, inside_folder
-from .numbering import Numbered, Numbers, files_mention_auto, mentions_auto, number_jobs, symbol
+from .numbering import (
+    Numbered,
+    Numbers,
+    Taken,
+    confirmed,
+    files_mention_auto,
+    given,
+    mentions_auto,
+    number_jobs,
+    numbers_for,
+    plan,
+    request,
+    symbol,
+)
 from .sheets import SHEETS, row_numbers, sheet_row
 from .write import OutputDir, WriteError, os_message, put, sha256
 
@@ -314,15 +328,17 @@ def _folder(path: str) -> Path:
     return Path(path)
 
 
-def produce(job: Job, settings: Settings) -> Result:
-    """Load, validate, render, check and write one document."""
+def produce(job: Job, settings: Settings, planned: Numbered | None = None) -> Result:
+    """Load, validate, render, check and write one document (`planned`: its record,
+    validated and numbered already)."""
     from ..record.validate import validate
     from .document import check_rendered, render_values, template_for
 
     result = Result(job.source, job.where, job.name, "failed")
+    planned = planned or job.numbered
     try:
-        if job.numbered:
-            record, warnings = job.numbered.validated(), job.numbered.warnings
+        if planned:
+            record, warnings = planned.validated(), planned.warnings
         else:
             record, warnings = validate(_source(job))
         result.warnings = [str(w) for w in warnings]
@@ -343,8 +359,8 @@ def produce(job: Job, settings: Settings) -> Result:
         result.status, result.sha256 = put(
             target, data, job.recorded, force=settings.force, durable=False, digest=digest
         )
-        if job.numbered and result.status in ("written", "unchanged"):
-            job.numbered.write_back()
+        if planned and result.status in ("written", "unchanged"):
+            planned.write_back()
     except WriteError as exc:
         result.error, result.exit_code = str(exc), 1
     except OSError as exc:
@@ -354,6 +370,40 @@ def produce(job: Job, settings: Settings) -> Result:
     except NoticeGenError as exc:
         result.error, result.exit_code = str(exc), exc.exit_code
     return result
+
+
+# -- numbered jobs, in a worker -------------------------------------------------
+
+_planned: dict[int, tuple[Job, Numbered | None]] = {}  # validated here, waiting for numbers
+
+
+def prepare(jobs: list[Job], indexes: list[int]) -> list[Request | str | None]:
+    """Validate a chunk of jobs (their `indexes` in the run) and keep their records in this
+    process; what each asks of the register goes back to the parent."""
+    asks = []
+    for i, job in zip(indexes, jobs, strict=True):
+        planned = plan(job, _source)
+        _planned[i] = (job, planned)
+        asks.append(request(planned))
+    return asks
+
+
+def complete(
+    indexes: list[int], taken: list[Taken], skip: list[bool], settings: Settings
+) -> list[tuple[int, Result | None, Entry | None]]:
+    """Make the documents of a chunk `prepare` kept, with the numbers the register gave
+    them (a `skip`ped job is only confirmed): each job's result and its row of the book
+    when its number is to be confirmed."""
+    made: list[tuple[int, Result | None, Entry | None]] = []
+    for i, number, skipped in zip(indexes, taken, skip, strict=True):
+        job, planned = _planned.pop(i)
+        given(planned, number)
+        result = None if skipped else produce(job, settings, planned)
+        done = result is None or result.status in ("written", "unchanged")
+        made.append(
+            (i, result, confirmed(planned, result.number if result else "") if done else None)
+        )
+    return made
 
 
 # -- the run -----------------------------------------------------------------
@@ -374,7 +424,9 @@ def run(
     register: str | None = None,
 ) -> list[Result]:
     """Make every job's document; returns one result per job, in job order. Documents
-    with `number: auto` are numbered from the `register` (pipeline/numbering.py)."""
+    with `number: auto` are numbered from the `register` (pipeline/numbering.py): each
+    chunk of jobs is validated by a worker, numbered here and made by the same worker;
+    with `{number}` in the output names, every job is numbered before any is made."""
     import_module("notice_gen.pipeline.document")  # loaded before workers fork
 
     fields(pattern or "")
@@ -382,13 +434,20 @@ def run(
     output = OutputDir(out_dir)
     recover(out_dir, output.files)
     spare = reserve(out_dir, len(jobs))
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
     results: list[Result | None] = [None] * len(jobs)
-    numbers = Numbers(None, jobs)
+    entries: dict[int, Entry] = {}
+    numbers, pool, pinned = Numbers(None), None, list[Worker]()
     try:
-        numbers = number_jobs(jobs, register, lambda *a: _map(pool, *a), _source)
+        numbers = numbers_for(jobs, register)
+        if numbers.asked and not pattern:
+            pinned += [Here()] if workers == 1 else [ProcessPoolExecutor(1) for _ in range(workers)]
+        elif workers > 1:
+            pool = ProcessPoolExecutor(workers)
+        if numbers.asked and pattern:
+            number_jobs(jobs, numbers, lambda *a: mapped(pool, *a), _source)
+            entries = {i: e for i, job in enumerate(jobs) if (e := confirmed(job.numbered))}
         if pattern:
-            names = _map(pool, name_job, jobs, [pattern] * len(jobs))
+            names = mapped(pool, name_job, jobs, [pattern] * len(jobs))
         else:
             names = ((f"{job.default_name}.docx", "") for job in jobs)
         for i, (job, (name, error)) in enumerate(zip(jobs, names, strict=True)):
@@ -397,29 +456,39 @@ def run(
                 results[i] = Result(job.source, job.where, "", "failed", error, exit_code=2)
         _refuse_collisions(jobs, results)
         done = finished_before(out_dir) if resume else {}
-        todo = []
+        todo, skip = [], set()
         for i, job in enumerate(jobs):
             if results[i] is not None:
                 continue
             previous = done.get((job.source, job.where)) if done else None
             if previous and previous == job.recorded and _same(out_dir / job.name, previous):
                 results[i] = Result(job.source, job.where, job.name, "skipped", sha256=previous)
+                skip.add(i)
             else:
                 todo.append(i)
         try:
             settings = Settings(str(out_dir), force, check, str(templates) if templates else None)
-            book, made = journal(out_dir), iter(todo)
-            chunks = _chunks(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
+            book = journal(out_dir)
+            if pinned:
+                every = sorted([*todo, *skip])
+                chunks = _numbered(pinned, jobs, every, skip, settings, numbers, entries)
+            else:
+                made = in_chunks(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
+                at = iter(todo)
+                chunks = ([(next(at), r) for r in chunk] for chunk in made)
             for chunk in chunks:  # noted in one write, as they arrive
                 book.write(
-                    [result_line(r.source, r.where, r.output, r.status, r.sha256) for r in chunk]
+                    [
+                        result_line(r.source, r.where, r.output, r.status, r.sha256)
+                        for _i, r in chunk
+                    ]
                 )
-                for result in chunk:
-                    results[next(made)] = result
+                for i, result in chunk:
+                    results[i] = result
                     if result.sha256 and result.status in ("written", "unchanged"):
                         where = f"{result.source} {result.where}".strip()
                         output.record(result.output, result.sha256, where)
-                for result in chunk:
+                for _i, result in chunk:
                     progress(result)
         finally:
             unreserve(spare)
@@ -429,53 +498,50 @@ def run(
                 finish(out_dir, (r.row() for r in results if r is not None))
     finally:
         try:
-            if numbers.book is not None:
-                numbers.settle({i: r.status for i, r in enumerate(results) if r is not None})
+            statuses = {i: r.status for i, r in enumerate(results) if r is not None}
+            numbers.settle(statuses, entries)
         finally:
-            if pool:
-                pool.shutdown(wait=True, cancel_futures=True)
+            for executor in [*([pool] if pool else []), *pinned]:
+                executor.shutdown(wait=True, cancel_futures=True)
             lock.release()
     return [r for r in results if r is not None]
 
 
-AHEAD = 4  # chunks waiting for each core, so that no worker waits for the parent
+def _numbered(
+    workers: list[Worker],
+    jobs: list[Job],
+    indexes: list[int],
+    skip: set[int],
+    settings: Settings,
+    numbers: Numbers,
+    entries: dict[int, Entry],
+) -> Iterator[list[tuple[int, Result]]]:
+    """The jobs `indexes` numbered from the register, results a chunk at a time in order:
+    a worker validates a chunk and keeps its records (`prepare`), the register numbers it
+    here, chunks in order (numbers follow the sources), and the same worker makes its
+    documents (`complete`); the rows of the book to confirm go into `entries`. While no
+    register is named and no record said `auto` yet, prepared chunks wait: a number typed
+    by hand is claimed only if the default register comes into use."""
 
+    def first(span: list[int]) -> tuple[Any, ...]:
+        return ([jobs[i] for i in span], span)
 
-def _chunks(
-    pool: ProcessPoolExecutor | None, fn: Callable[..., Any], *args: list[Any]
-) -> Iterator[list[Any]]:
-    """`fn` over the `args` lists, in order, a list of results at a time: one by one in
-    this process without a `pool`, else in chunks handed to the workers, only a few at a
-    time, so that neither side holds more than those."""
-    if pool is None:
-        yield from ([result] for result in map(fn, *args))
-        return
-    cores, total = os.cpu_count() or 1, len(args[0])
-    size = max(1, min(64, total // (4 * cores)))
-    starts = iter(range(0, total, size))
-    pending: deque[Future[list[Any]]] = deque()
+    def then(ready: list[tuple[list[int], Any]], last: bool) -> list[tuple[Any, ...]] | None:
+        if not numbers.decide(chain.from_iterable(asks for _s, asks in ready), last):
+            return None
+        return [
+            (span, numbers.take(span, asks), [i in skip for i in span], settings)
+            for span, asks in ready
+        ]
 
-    def submit() -> None:
-        start = next(starts, None)
-        if start is not None:
-            pending.append(pool.submit(_call, fn, *(a[start : start + size] for a in args)))
-
-    for _chunk in range(AHEAD * cores):
-        submit()
-    while pending:
-        chunk = pending.popleft().result()
-        submit()
-        yield chunk
-
-
-def _call(fn: Callable[..., Any], *args: list[Any]) -> list[Any]:
-    return list(map(fn, *args))
-
-
-def _map(
-    pool: ProcessPoolExecutor | None, fn: Callable[..., Any], *args: list[Any]
-) -> Iterator[Any]:
-    return chain.from_iterable(_chunks(pool, fn, *args))
+    for chunk in two_steps(workers, indexes, (prepare, first), then, complete):
+        made = []
+        for i, result, entry in chunk:
+            if entry is not None:
+                entries[i] = entry
+            if result is not None:
+                made.append((i, result))
+        yield made
 
 
 def _refuse_collisions(jobs: list[Job], results: list[Result | None]) -> None:

@@ -20,22 +20,28 @@ from typing import Any
 
 from ..errors import NoticeGenError, Problem
 from ..record.model import AUTO, Record
-from ..register.model import DuplicateNumber, Entry, RegisterError, Series, source_key
+from ..register.model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
 from ..register.series import entry_for, series_for
-from ..register.store import DEFAULT_FILE, ENVIRONMENT, Register, open_register
-from ..register.writeback import stamp, write_number
+from ..register.store import DEFAULT_FILE, ENVIRONMENT, open_register
+from ..register.writeback import snapshot, stamp, write_number
 from .compose import number_line
 
 __all__ = [
     "Numbered",
     "Numbers",
+    "Taken",
+    "confirmed",
     "entry",
     "files_mention_auto",
+    "given",
     "in_use",
     "issued",
     "mentions_auto",
     "number_jobs",
     "numbered",
+    "numbers_for",
+    "plan",
+    "request",
     "source_key",
     "stamp",
     "symbol",
@@ -131,8 +137,10 @@ class Numbered:
     auto: bool = False  # the number came from `number: auto`
     path: str | None = None  # the record file to write the number back into
     fingerprint: str = ""
+    raw: bytes = b""  # the record file as read for its fingerprint
     error: str = ""  # the register refused it (a duplicate number): the job fails
     warnings: list[Problem] = field(default_factory=list)  # what validating it said
+    series: Series | None = None  # the series it draws from, once `request` knows it
 
     def validated(self) -> Record:
         """The numbered record, or the register's refusal as a `RegisterError`."""
@@ -146,7 +154,7 @@ class Numbered:
             assert isinstance(self.record.number, int)
             write_number(
                 Path(self.path), self.record.number, self.fingerprint, self.record.kind,
-                durable=False,
+                durable=False, raw=self.raw or None,
             )  # fmt: skip
 
 
@@ -165,14 +173,15 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
     from ..record.validate import validate
 
     try:
-        fingerprint = stamp(Path(job.path)) if job.path else ""
+        raw, fingerprint = snapshot(Path(job.path)) if job.path else (b"", "")
         record, warnings = validate(load(job))
     except NoticeGenError:
         return None  # the worker reports it
     if record.number is None:
         return None
     auto = record.number == AUTO
-    return Numbered(record, job_source(job), auto, job.path, fingerprint, warnings=warnings)
+    source = job_source(job)
+    return Numbered(record, source, auto, job.path, fingerprint, raw, warnings=warnings)
 
 
 def mentions_auto(raw: bytes) -> bool:
@@ -219,89 +228,137 @@ def _mentions_auto(jobs: list[Any]) -> bool:
     return files_mention_auto(files)
 
 
+Taken = int | str | None  # the number given, why the register refused it, or none asked
+
+
+def request(plan: Numbered | None) -> Request | str | None:
+    """What a planned job asks of the register: the next number of its series (`auto`), a
+    claim on the number typed in it, nothing (None), or why it cannot ask (a message)."""
+    if plan is None or plan.record is None:
+        return None
+    record = plan.record
+    try:
+        series = plan.series = series_for(record)
+    except RegisterError as exc:
+        return f"{plan.source}: {exc}"
+    if plan.auto:
+        return Request(series, plan.source, record.kind)
+    return Request(
+        series, plan.source, record.kind, replace(entry(record, plan.source), status="reserved")
+    )
+
+
+def given(plan: Numbered | None, taken: Taken) -> None:
+    """Hand a planned job the number the register gave it, or its refusal."""
+    if plan is None or plan.record is None:
+        return
+    if isinstance(taken, str):
+        plan.error = taken
+    elif isinstance(taken, int) and plan.auto:
+        plan.record = numbered(plan.record, taken)
+
+
+def confirmed(plan: Numbered | None, printed: str = "") -> Entry | None:
+    """The book's row of a planned job whose document was written (or left as it was);
+    `printed`: its number and sign as the document prints them, when known."""
+    if plan is None or plan.error or plan.record is None or plan.series is None:
+        return None
+    record = plan.record
+    if not isinstance(record.number, int):
+        return None
+    sign = printed or symbol(record)
+    return entry_for(record, plan.series, record.number, source=plan.source, symbol=sign)
+
+
 class Numbers:
-    """The numbers of one batch run: taken in source order in one transaction, confirmed
-    for the documents written and released for the others in another."""
+    """The numbers of one batch run: taken a chunk of jobs at a time, in source order,
+    each chunk in one transaction; confirmed for the documents written and released for the
+    others at the end, in another."""
 
-    def __init__(self, book: Register | None, jobs: list[Any]) -> None:
-        self.book, self.jobs = book, jobs
+    def __init__(self, where: str | None, maybe: bool = False) -> None:
+        self.book = open_register(where) if where else None
+        self.maybe = maybe  # no register named, but a record may say `auto`: not known yet
+        self.taken: dict[int, tuple[Series, int]] = {}  # job index -> its number
 
-    def take(self) -> None:
-        """Reserve (`auto`) or claim (typed by hand) each planned job's number, series by
-        series, in source order."""
+    @property
+    def asked(self) -> bool:
+        """Whether the jobs are numbered (or may be, once a record says `auto`)."""
+        return self.book is not None or self.maybe
+
+    def decide(self, requests: Iterable[Request | str | None], last: bool) -> bool:
+        """Whether numbers can be taken now: a register is in use, or one of `requests`
+        says `auto` (the default register is opened), or they are the `last`: none said
+        `auto`, no register is used."""
+        if not self.maybe:
+            return True
+        if any(isinstance(r, Request) and r.entry is None for r in requests):
+            self.book, self.maybe = open_register(in_use(None, auto=True)), False
+        elif last:
+            self.maybe = False
+        return not self.maybe
+
+    def take(self, indexes: list[int], requests: list[Request | str | None]) -> list[Taken]:
+        """The numbers of the jobs `indexes` (what `request` said of each), in one
+        transaction."""
         if self.book is None:
-            return
-        groups: dict[Series, list[Any]] = {}
-        for job in self.jobs:
-            if job.numbered is not None and job.numbered.record is not None:
-                try:
-                    groups.setdefault(series_for(job.numbered.record), []).append(job)
-                except RegisterError as exc:
-                    job.numbered.error = f"{job.numbered.source}: {exc}"
-        with self.book.together():
-            for series in sorted(groups, key=str):
-                for job in groups[series]:
-                    plan = job.numbered
-                    try:
-                        plan.record = self._one(series, plan)
-                    except RegisterError as exc:
-                        plan.error = str(exc)
+            return [None] * len(requests)
+        asked = [(i, r) for i, r in zip(indexes, requests, strict=True) if isinstance(r, Request)]
+        numbers = iter(self.book.take([r for _i, r in asked]))
+        taken: list[Taken] = []
+        for i, r in zip(indexes, requests, strict=True):
+            if not isinstance(r, Request):
+                taken.append(r)
+                continue
+            number = next(numbers)
+            if isinstance(number, RegisterError):
+                taken.append(str(number))
+            else:
+                self.taken[i] = (r.series, number)
+                taken.append(number)
+        return taken
 
-    def _one(self, series: Series, plan: Numbered) -> Record:
-        assert self.book is not None and plan.record is not None
-        record = plan.record
-        if plan.auto:
-            return numbered(record, self.book.reserve(series, plan.source, record.kind))
-        self.book.claim(replace(entry(record, plan.source), status="reserved"))
-        return record
-
-    def settle(self, statuses: dict[int, str]) -> None:
+    def settle(self, statuses: dict[int, str], entries: dict[int, Entry]) -> None:
         """Confirm the numbers of the documents written (`statuses`: job index -> result
-        status), release the others; when the run was interrupted, numbers of jobs without
-        a result stay reserved for the next run of the same sources."""
+        status, `entries`: their rows of the book), release the others; when the run was
+        interrupted, numbers of jobs without a result stay reserved for the next run of
+        the same sources."""
         if self.book is None:
             return
         interrupted = isinstance(sys.exc_info()[1], KeyboardInterrupt)
         confirm, release = [], []
-        for i, job in enumerate(self.jobs):
-            plan = job.numbered
-            if plan is None or plan.error or plan.record is None:
-                continue
+        for i, number in self.taken.items():
             status = statuses.get(i)
-            if status in ("written", "unchanged", "skipped"):
-                confirm.append(entry(plan.record, plan.source))
-            elif isinstance(plan.record.number, int) and (status or not interrupted):
-                release.append((series_for(plan.record), plan.record.number))
+            if status in ("written", "unchanged", "skipped") and i in entries:
+                confirm.append(entries[i])
+            elif status or not interrupted:
+                release.append(number)
         try:
             with self.book.together():
-                for row in confirm:
-                    self.book.confirm(row)
-                for series, number in sorted(release, key=lambda r: (str(r[0]), -r[1])):
-                    self.book.release(series, number, "document not written")
+                self.book.confirm_all(confirm)
+                self.book.release_all(release, "document not written")
         finally:
             self.book.close()
 
 
-def number_jobs(
-    jobs: list[Any], location: str | None, mapper: Mapper, load: Callable[[Any], Any]
-) -> Numbers:
-    """The numbering phase of a batch: when a register is in use (or a record asks for
-    `number: auto`), validate every job's record through `mapper` (the worker pool), take
-    their numbers in one transaction and hand each job its `numbered` record."""
+def numbers_for(jobs: list[Any], location: str | None) -> Numbers:
+    """The numbers of a batch: from the register in use, or maybe from the default one
+    when a record of the jobs mentions `auto`, or none."""
     where = in_use(location)
-    if where is None and not _mentions_auto(jobs):
-        return Numbers(None, jobs)
+    return Numbers(where, maybe=where is None and _mentions_auto(jobs))
+
+
+def number_jobs(
+    jobs: list[Any], numbers: Numbers, mapper: Mapper, load: Callable[[Any], Any]
+) -> None:
+    """Number every job before any is made (output names with `{number}`): validate each
+    job's record through `mapper` (the worker pool), take the numbers in source order and
+    hand each job its `numbered` record."""
     plans = list(mapper(plan, jobs, [load] * len(jobs)))
-    auto = any(p is not None and p.auto for p in plans)
-    where = where or in_use(location, auto)
-    if where is None:
-        return Numbers(None, jobs)
-    for job, planned in zip(jobs, plans, strict=True):
+    requests = [request(p) for p in plans]
+    numbers.decide(requests, last=True)
+    if numbers.book is None:
+        return
+    taken = numbers.take(list(range(len(jobs))), requests)
+    for job, planned, number in zip(jobs, plans, taken, strict=True):
+        given(planned, number)
         job.numbered = planned
-    numbers = Numbers(open_register(where), jobs)
-    try:
-        numbers.take()
-    except BaseException:
-        numbers.settle({})
-        raise
-    return numbers

@@ -26,6 +26,7 @@ class Backend(Protocol):
     lock_clause: str  # appended to the SELECT that locks a series' counter
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...  # one statement, many rows
     def transaction(self) -> Any: ...  # a context manager; one writer at a time per series
     def backup(self, target: Path) -> None: ...
     def close(self) -> None: ...
@@ -78,6 +79,12 @@ class SQLiteBackend:
         except sqlite3.Error as exc:
             raise _failure(self.where, exc) from None
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self.connection.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise _failure(self.where, exc) from None
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self.query("BEGIN IMMEDIATE")
@@ -127,6 +134,13 @@ class PostgresBackend:
         try:
             cursor = self.connection.execute(sql.replace("?", "%s"), tuple(params))
             return cursor.fetchall() if cursor.description else []
+        except self.errors as exc:
+            raise _failure(self.where, exc) from None
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
         except self.errors as exc:
             raise _failure(self.where, exc) from None
 

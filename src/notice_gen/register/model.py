@@ -63,6 +63,17 @@ class Entry:
         return f"{self.label} ({self.source})" if self.source else self.label
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A number asked of the register for one document (`source`, `kind`): the next of
+    `series`, or with `entry` the number typed by hand in it (claimed)."""
+
+    series: Series
+    source: str
+    kind: str
+    entry: Entry | None = None
+
+
 class RegisterError(NoticeGenError):
     """The register cannot do what was asked; the message says why and what to do."""
 
@@ -86,10 +97,10 @@ def source_key(
     """The stable name of a document's source: its path relative to `base` (the working
     folder) when inside it, with `#row=N` for a sheet row or `#record=N` in a multi-record
     file: `data/tb.yaml`, `lich.xlsx#row=12`, `hop.yaml#record=3`."""
-    absolute = Path(os.path.abspath(path))
-    root = Path(os.path.abspath(base or Path.cwd()))
-    name = absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
-    key = name.as_posix()
+    absolute = os.path.abspath(path)
+    root = os.path.join(os.path.abspath(base or os.getcwd()), "")  # ends with the separator
+    name = absolute[len(root) :] if absolute.startswith(root) else absolute
+    key = name.replace(os.sep, "/")
     if row is not None:
         key += f"#row={row}"
     if record is not None:

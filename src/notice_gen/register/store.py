@@ -13,7 +13,7 @@ from typing import Any
 
 from ..i18n import _
 from .backends import Backend, PostgresBackend, SQLiteBackend
-from .model import DuplicateNumber, Entry, RegisterError, Series
+from .model import DuplicateNumber, Entry, RegisterError, Request, Series
 
 DEFAULT_FILE = "so-van-ban-di.sqlite"
 ENVIRONMENT = "NOTICE_GEN_REGISTER"
@@ -148,30 +148,7 @@ class Register:
 
     def reserve(self, series: Series, source: str, kind: str) -> int:
         """The next number of the series for this document, or the one it already has."""
-        with self.together():
-            last = self._lock(series)
-            held = self._held(source, kind)
-            if held is not None:
-                if held[0] != series:
-                    raise RegisterError(
-                        _("{source} ({kind}) already has number {number:02d} of series {series}; "
-                          "cancel it first with: notice-gen register void {number} --reason …")
-                        .format(source=source, kind=kind, number=held[1], series=held[0])
-                    )  # fmt: skip
-                return held[1]
-            taken = {
-                row[0]
-                for row in self._q(
-                    f"SELECT number FROM numbers WHERE {SERIES} AND number > ?",
-                    (*_key(series), last),
-                )
-            }
-            number = last + 1
-            while number in taken:  # numbers typed by hand or cancelled ahead of the series
-                number += 1
-            self._insert(Entry(series, number, kind=kind, source=source, status="reserved"), "auto")
-            self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number, *_key(series)))
-            return number
+        return _given(self.take([Request(series, source, kind)])[0])
 
     @contextmanager
     def issuing(
@@ -188,52 +165,71 @@ class Register:
 
     def confirm(self, entry: Entry) -> None:
         """The document was written: record its row in the book."""
-        with self.together():
-            self._lock(entry.series)
-            row = self._row(entry.series, entry.number)
-            if row is None:
-                raise RegisterError(
-                    _("number {number:02d} of series {series} was never reserved for {source}")
-                    .format(number=entry.number, series=entry.series, source=entry.source)
-                )  # fmt: skip
-            self._check_holder(entry, row)
-            self._update(entry)
+        self.confirm_all([entry])
 
     def claim(self, entry: Entry) -> None:
         """Register a number typed by hand; `DuplicateNumber` when another document has it."""
-        with self.together():
-            self._lock(entry.series)
-            row = self._row(entry.series, entry.number)
-            if row is not None:
-                self._check_holder(entry, row)
-                self._update(entry)
-                return
-            held = self._held(entry.source, entry.kind)
-            if held is not None:
-                raise RegisterError(
-                    _("{source} ({kind}) is registered with number {number:02d} of series "
-                      "{series}; cancel that number first with: notice-gen register void "
-                      "{number} --reason …").format(
-                        source=entry.source, kind=entry.kind, number=held[1], series=held[0]
-                    )
-                )  # fmt: skip
-            self._insert(entry, "hand")
+        _given(self.take([Request(entry.series, entry.source, entry.kind, entry)])[0])
 
     def release(self, series: Series, number: int, reason: str) -> None:
         """The document was not written: free its reserved number if it is still the series'
         last, else cancel it with `reason` (never reused). Issued numbers are left alone."""
+        self.release_all([(series, number)], reason)
+
+    def take(self, requests: Sequence[Request]) -> list[int | RegisterError]:
+        """Numbers for many documents in one transaction, a few statements per series:
+        series by series in a fixed order (two runs never wait on each other), each
+        series' requests in the order given. `auto` gets the next number of its series (or
+        the one its document has already), a number typed by hand is claimed. A request
+        refused gets its `RegisterError` (a duplicate, a cancelled number, a document
+        registered in another series); the others are not affected."""
+        given: list[int | RegisterError] = [RegisterError("")] * len(requests)
+        groups: dict[Series, list[int]] = {}
+        for i, request in enumerate(requests):
+            groups.setdefault(request.series, []).append(i)
         with self.together():
-            last = self._lock(series)
-            row = self._row(series, number)
-            if row is None or row["status"] != "reserved":
-                return
-            key = _key(series)
-            if row["origin"] == "hand" or number == last:
-                self._q(f"DELETE FROM numbers WHERE {SERIES} AND number = ?", (*key, number))
-                if row["origin"] == "auto":
-                    self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (number - 1, *key))
-            else:
-                self._void(series, number, reason)
+            for series in sorted(groups, key=str):
+                self._take(series, [(i, requests[i]) for i in groups[series]], given)
+        return given
+
+    def confirm_all(self, entries: Sequence[Entry]) -> None:
+        """The documents were written: record their rows in the book, in one transaction."""
+        with self.together():
+            for series, group in _by_series(entries, lambda e: e.series):
+                self._lock(series)
+                rows = self._rows(series, [e.number for e in group])
+                for entry in group:
+                    row = rows.get(entry.number)
+                    if row is None:
+                        raise RegisterError(
+                            _("number {number:02d} of series {series} was never reserved for "
+                              "{source}").format(
+                                number=entry.number, series=entry.series, source=entry.source
+                            )
+                        )  # fmt: skip
+                    self._check_holder(entry, row)
+                self.backend.many(UPDATE, [_updated(e) for e in group])
+
+    def release_all(self, numbers: Sequence[tuple[Series, int]], reason: str) -> None:
+        """`release` each of `numbers` (series, number), in one transaction."""
+        with self.together():
+            for series, group in _by_series(numbers, lambda n: n[0]):
+                last = self._lock(series)
+                rows = self._rows(series, [n for _s, n in group])
+                top, gone, void = last, [], []
+                for number in sorted({n for _s, n in group}, reverse=True):
+                    row = rows.get(number)
+                    if row is None or row["status"] != "reserved":
+                        continue
+                    if row["origin"] == "hand" or number == top:
+                        gone.append((*_key(series), number))
+                        top = number - 1 if row["origin"] == "auto" else top
+                    else:
+                        void.append((reason, _now(), *_key(series), number))
+                self.backend.many(f"DELETE FROM numbers WHERE {SERIES} AND number = ?", gone)
+                self.backend.many(VOID, void)
+                if top != last:
+                    self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (top, *_key(series)))
 
     def void(self, series: Series, number: int, reason: str) -> None:
         """Mark a number cancelled; it is never given again."""
@@ -273,27 +269,100 @@ class Register:
         rows = self._q(f"SELECT last FROM counters WHERE {SERIES}{self.backend.lock_clause}", key)
         return int(rows[0][0])
 
-    def _held(self, source: str, kind: str) -> tuple[Series, int] | None:
-        if not source:
-            return None
-        rows = self._q(
-            "SELECT issuer, scope, kind, secret, body, number FROM numbers "
-            "WHERE source = ? AND doc_kind = ? AND status <> 'void'",
-            (source, kind),
-        )
-        if not rows:
-            return None
-        r = rows[0]
-        return Series(r[0], r[1], r[2], bool(r[3]), r[4]), int(r[5])
+    def _take(
+        self, series: Series, requests: list[tuple[int, Request]], given: list[int | RegisterError]
+    ) -> None:
+        """`take` for the requests of one series (index in `given`, request)."""
+        last = self._lock(series)
+        typed = sorted({r.entry.number for _i, r in requests if r.entry is not None})
+        rows = self._rows(series, typed, above=last)  # the typed numbers, every one past `last`
+        held = self._held({r.source for _i, r in requests if r.source})
+        top, added, claimed = last, list[tuple[Any, ...]](), list[tuple[Any, ...]]()
+        for i, request in requests:
+            entry, source, kind = request.entry, request.source, request.kind
+            holds = held.get((source, kind)) if source else None
+            try:
+                if entry is None and holds is not None:
+                    if holds[0] != series:
+                        raise RegisterError(
+                            _("{source} ({kind}) already has number {number:02d} of series "
+                              "{series}; cancel it first with: notice-gen register void "
+                              "{number} --reason …").format(
+                                source=source, kind=kind, number=holds[1], series=holds[0]
+                            )
+                        )  # fmt: skip
+                    given[i] = holds[1]
+                    continue
+                if entry is not None and entry.number in rows:
+                    self._check_holder(entry, rows[entry.number])
+                    claimed.append(_updated(entry))
+                    rows[entry.number]["status"] = "issued"
+                    given[i] = entry.number
+                    continue
+                if entry is not None and holds is not None:
+                    raise RegisterError(
+                        _("{source} ({kind}) is registered with number {number:02d} of series "
+                          "{series}; cancel that number first with: notice-gen register void "
+                          "{number} --reason …").format(
+                            source=source, kind=kind, number=holds[1], series=holds[0]
+                        )
+                    )  # fmt: skip
+            except RegisterError as exc:
+                given[i] = exc
+                continue
+            origin = "hand" if entry is not None else "auto"
+            if entry is None:
+                top += 1
+                while top in rows:  # numbers typed by hand or cancelled ahead of the series
+                    top += 1
+                entry = Entry(series, top, kind=kind, source=source, status="reserved")
+            added.append(_inserted(entry, origin))
+            rows[entry.number] = dict(
+                origin=origin, status=entry.status, source=source, doc_kind=kind,
+                symbol=entry.symbol, void_reason="",
+            )  # fmt: skip
+            held[(source, kind)] = (series, entry.number)
+            given[i] = entry.number
+        self.backend.many(INSERT, added)
+        self.backend.many(UPDATE, claimed)
+        if top != last:
+            self._q(f"UPDATE counters SET last = ? WHERE {SERIES}", (top, *_key(series)))
+
+    def _held(self, sources: set[str]) -> dict[tuple[str, str], tuple[Series, int]]:
+        """(source, kind) -> the series and number each of `sources` holds (not cancelled)."""
+        held = {}
+        for part in _parts(sorted(sources)):
+            for r in self._q(
+                "SELECT issuer, scope, kind, secret, body, number, source, doc_kind FROM numbers "
+                f"WHERE status <> 'void' AND source IN ({', '.join('?' * len(part))})",
+                part,
+            ):
+                held[(r[6], r[7])] = (Series(r[0], r[1], r[2], bool(r[3]), r[4]), int(r[5]))
+        return held
 
     def _row(self, series: Series, number: int) -> dict[str, Any] | None:
-        rows = self._q(
-            "SELECT origin, status, source, doc_kind, symbol, void_reason FROM numbers "
-            f"WHERE {SERIES} AND number = ?",
-            (*_key(series), number),
-        )
+        return self._rows(series, [number]).get(number)
+
+    def _rows(
+        self, series: Series, numbers: Sequence[int], above: int | None = None
+    ) -> dict[int, dict[str, Any]]:
+        """number -> its row, for `numbers` of the series and every number past `above`."""
         names = ("origin", "status", "source", "doc_kind", "symbol", "void_reason")
-        return dict(zip(names, rows[0], strict=True)) if rows else None
+        rows: dict[int, dict[str, Any]] = {}
+        parts = _parts(sorted(set(numbers))) or [[]]
+        for n, part in enumerate(parts):
+            wanted = [f"number IN ({', '.join('?' * len(part))})"] if part else []
+            if above is not None and n == 0:
+                wanted.append("number > ?")
+            if not wanted:
+                continue
+            for r in self._q(
+                f"SELECT number, {', '.join(names)} FROM numbers "
+                f"WHERE {SERIES} AND ({' OR '.join(wanted)})",
+                (*_key(series), *part, *([above] if above is not None and n == 0 else [])),
+            ):
+                rows[int(r[0])] = dict(zip(names, r[1:], strict=True))
+        return rows
 
     def _check_holder(self, entry: Entry, row: dict[str, Any]) -> None:
         if row["status"] == "void":
@@ -309,35 +378,60 @@ class Register:
             raise DuplicateNumber(entry.series, entry.number, holder, entry.describe())
 
     def _insert(self, entry: Entry, origin: str) -> None:
-        self._q(
-            "INSERT INTO numbers (issuer, scope, kind, secret, body, number, origin, status, "
-            "source, doc_kind, year, symbol, doc_date, subject, signer, recipients, archive, "
-            "copies, note, void_reason, changed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*_key(entry.series), entry.number, origin, entry.status, entry.source, entry.kind,
-             _year(entry.series, entry.date), entry.symbol,
-             entry.date.isoformat() if entry.date else None, entry.subject, entry.signer,
-             entry.recipients, entry.archive, entry.copies, entry.note, entry.void_reason,
-             _now()),
-        )  # fmt: skip
-
-    def _update(self, entry: Entry) -> None:
-        self._q(
-            "UPDATE numbers SET status = 'issued', year = ?, symbol = ?, doc_date = ?, "
-            "subject = ?, signer = ?, recipients = ?, archive = ?, copies = ?, note = ?, "
-            f"changed = ? WHERE {SERIES} AND number = ?",
-            (_year(entry.series, entry.date), entry.symbol,
-             entry.date.isoformat() if entry.date else None, entry.subject, entry.signer,
-             entry.recipients, entry.archive, entry.copies, entry.note, _now(),
-             *_key(entry.series), entry.number),
-        )  # fmt: skip
+        self._q(INSERT, _inserted(entry, origin))
 
     def _void(self, series: Series, number: int, reason: str) -> None:
-        self._q(
-            f"UPDATE numbers SET status = 'void', void_reason = ?, changed = ? "
-            f"WHERE {SERIES} AND number = ?",
-            (reason, _now(), *_key(series), number),
-        )
+        self._q(VOID, (reason, _now(), *_key(series), number))
+
+
+INSERT = (
+    "INSERT INTO numbers (issuer, scope, kind, secret, body, number, origin, status, source, "
+    "doc_kind, year, symbol, doc_date, subject, signer, recipients, archive, copies, note, "
+    "void_reason, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+UPDATE = (
+    "UPDATE numbers SET status = 'issued', year = ?, symbol = ?, doc_date = ?, subject = ?, "
+    "signer = ?, recipients = ?, archive = ?, copies = ?, note = ?, changed = ? "
+    f"WHERE {SERIES} AND number = ?"
+)
+VOID = (
+    "UPDATE numbers SET status = 'void', void_reason = ?, changed = ? "
+    f"WHERE {SERIES} AND number = ?"
+)
+PART = 500  # values in one IN (…): far below the limits of SQLite and PostgreSQL
+
+
+def _parts(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + PART] for i in range(0, len(values), PART)]
+
+
+def _by_series(items: Sequence[Any], series_of: Any) -> list[tuple[Series, list[Any]]]:
+    """`items` grouped by series, the series in a fixed order (locks taken in that order)."""
+    groups: dict[Series, list[Any]] = {}
+    for item in items:
+        groups.setdefault(series_of(item), []).append(item)
+    return sorted(groups.items(), key=lambda g: str(g[0]))
+
+
+def _given(number: int | RegisterError) -> int:
+    if isinstance(number, RegisterError):
+        raise number
+    return number
+
+
+def _inserted(entry: Entry, origin: str) -> tuple[Any, ...]:
+    return (*_key(entry.series), entry.number, origin, entry.status, entry.source, entry.kind,
+            _year(entry.series, entry.date), entry.symbol,
+            entry.date.isoformat() if entry.date else None, entry.subject, entry.signer,
+            entry.recipients, entry.archive, entry.copies, entry.note, entry.void_reason,
+            _now())  # fmt: skip
+
+
+def _updated(entry: Entry) -> tuple[Any, ...]:
+    return (_year(entry.series, entry.date), entry.symbol,
+            entry.date.isoformat() if entry.date else None, entry.subject, entry.signer,
+            entry.recipients, entry.archive, entry.copies, entry.note, _now(),
+            *_key(entry.series), entry.number)  # fmt: skip
 
 
 def _entry(row: Sequence[Any]) -> Entry:

@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -19,24 +20,41 @@ from ..i18n import _
 AUTO = "auto"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
-_TOP_NUMBER = re.compile(r"^number[ \t]*:(.*)$", re.M)
-_TOP_AUTO = re.compile(r"^number[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
-_TOP_KEY = re.compile(r"^(?:#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?$)|\r?$)")
+# searched in "\n" + text, so that every line starts after a "\n"
+_NUMBER_LINE = re.compile(r"\nnumber[ \t]*:")
+_AUTO_LINE = re.compile(r"\nnumber[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")
+_KIND_LINE = re.compile(r"\nkind[ \t]*:([^\n]*)")
+# a line starting at the margin that is no comment, blank line or `key:`
+_ODD_LINE = re.compile(r"\n(?![ \n]|#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?(?:\n|\Z))|\r?(?:\n|\Z))")
+_QUOTED_NUMBER = re.compile(r"[\"']number[\"']")
+_ODD_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # ends of lines besides \n and \r\n
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
 
 def stamp(path: Path) -> str:
     """A fingerprint of the file as read now; pass it to `write_number`."""
+    return snapshot(path)[1]
+
+
+def snapshot(path: Path) -> tuple[bytes, str]:
+    """The file's bytes as read now and their fingerprint (`stamp`)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
         ) from None
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 def write_number(
-    path: Path, number: int, fingerprint: str, kind: str | None = None, *, durable: bool = True
+    path: Path,
+    number: int,
+    fingerprint: str,
+    kind: str | None = None,
+    *,
+    durable: bool = True,
+    raw: bytes | None = None,
 ) -> bool:
     """Replace `number: auto` by `number` in the record file `path`.
 
@@ -44,10 +62,11 @@ def write_number(
     is written first; the top level one only for the record's own kind. Returns False when the
     file has no such `number: auto` (it came from an organisation file: the register remembers
     the source instead). Raises `OutputError` when the file changed since `fingerprint`.
-    `durable=False` skips the sync to disk (a batch: the register remembers the source).
+    `durable=False` skips the sync to disk (a batch: the register remembers the source);
+    `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again.
     """
     path = Path(path)
-    raw = _read(path, fingerprint)
+    raw = _read(path, fingerprint) if raw is None else raw
     bom = raw.startswith(codecs.BOM_UTF8)
     text = raw[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
     span = _toml_span(text, kind) if path.suffix.lower() == ".toml" else _yaml_span(text, kind)
@@ -105,26 +124,45 @@ def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
 def _plain_span(text: str, kind: str | None) -> tuple[int, int] | None:
     """`_yaml_span` without parsing, for a plain block-style file whose only top-level
     `number:` is `auto` and which has no block of `kind`; None: any doubt (parse it)."""
-    if "\t" in text or "\\" in text or re.search(r"[\"']number[\"']", text):
+    if "\t" in text or "\\" in text or any(c in text for c in _ODD_BREAKS):
+        return None  # escapes, tabs, lines not ended by \n
+    if "\r" in text and re.search(r"\r(?!\n)", text):
         return None
-    if len(_TOP_NUMBER.findall(text)) != 1:
+    if ("'number" in text or '"number' in text) and _QUOTED_NUMBER.search(text):
         return None
-    auto = _TOP_AUTO.search(text)
+    body = "\n" + text  # every line starts after a "\n": quick searches for it
+    if len(_NUMBER_LINE.findall(body)) != 1:
+        return None
+    auto = _AUTO_LINE.search(body)
     if auto is None:
         return None
     if kind is not None:
-        own = re.findall(r"^kind[ \t]*:(.*)$", text, re.M)
+        own = _KIND_LINE.findall(body)
         value = own[0].split("#")[0].strip().strip("\"'") if len(own) == 1 else None
-        if value != kind or re.search(rf"^[\"']?{re.escape(kind)}[\"']?[ \t]*:", text, re.M):
+        if value != kind or re.search(rf"\n[\"']?{re.escape(kind)}[\"']?[ \t]*:", body):
             return None
-    for line in text.splitlines():
-        if line[:1] not in ("", " ") and not _TOP_KEY.match(line):
-            return None  # a document marker, a flow collection, a wrapped scalar
+    if _ODD_LINE.search(body):
+        return None  # a document marker, a flow collection, a wrapped scalar
+    for line in _marked(text):
         if line.count('"') % 2 or line.count("'") % 2 or line.count("[") != line.count("]"):
             return None  # a quoted scalar or flow collection going on to the next line
         if line.count("{") != line.count("}"):
             return None
-    return auto.start(1), auto.end(1)
+    return auto.start(1) - 1, auto.end(1) - 1
+
+
+def _marked(text: str) -> Iterator[str]:
+    """The lines of `text` with a quote or a bracket, in order."""
+    starts = set()
+    for mark in "\"'[]{}":
+        at = text.find(mark)
+        while at >= 0:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            end = text.find("\n", at)
+            at = text.find(mark, len(text) if end < 0 else end)
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        yield text[start : len(text) if end < 0 else end]
 
 
 def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:

@@ -1,0 +1,162 @@
+"""`number: auto` in batches of many chunks and two workers: numbers follow the rows across
+chunks, a document not written gives its number back, two batches share one register, and
+`--resume` and `--name {number}` keep their promises (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from helpers import cli
+from notice_gen.docx.template import builtin_templates
+from notice_gen.register import open_register
+from test_numbering import number_line, state
+
+pytest_plugins = ("register_fixtures",)
+
+BASE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
+ROWS = 24  # 3 jobs a chunk on 2 cores: 8 chunks, shared by 2 workers
+
+
+@pytest.fixture(autouse=True)
+def _working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOTICE_GEN_REGISTER", raising=False)
+
+
+def sheet(path: Path, rows: int = ROWS, number: str = "auto") -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["number", "subject"])
+        for n in range(1, rows + 1):
+            out.writerow([number, f"Về việc số {n}"])
+    return path
+
+
+def manifest(out: Path) -> list[tuple[str, str, str]]:
+    with (out / "manifest.csv").open(encoding="utf-8-sig") as handle:
+        return [(r["where"], r["number"], r["status"]) for r in csv.DictReader(handle)]
+
+
+def test_numbers_follow_the_rows_across_chunks_and_workers(tmp_path, location):
+    rows = sheet(tmp_path / "lich.csv")
+    result = cli("batch", rows, "--base", BASE, "-o", "out", "-j", "2", "--register", location)
+    assert result.exit_code == 0, result.output
+    assert manifest(tmp_path / "out") == [
+        (f"row {n + 1}", f"{n:02d}/TB-VP", "written") for n in range(1, ROWS + 1)
+    ]
+    assert number_line(tmp_path / "out" / "lich-2.docx") == "Số: 01/TB-VP"
+    assert number_line(tmp_path / "out" / f"lich-{ROWS + 1}.docx") == f"Số: {ROWS:02d}/TB-VP"
+    with open_register(location) as book:
+        listed = [(e.number, e.source, e.subject, e.status) for e in book.entries()]
+    assert listed == [
+        (n, f"lich.csv#row={n + 1}", f"Về việc số {n}", "issued") for n in range(1, ROWS + 1)
+    ]
+
+
+def test_a_document_not_written_cancels_its_number_and_the_rest_go_on(tmp_path, location):
+    rows = sheet(tmp_path / "lich.csv")
+    (tmp_path / "out").mkdir()
+    hand = builtin_templates() / "van-ban.state.docx"
+    (tmp_path / "out" / "lich-6.docx").write_bytes(hand.read_bytes())  # row 6: edited by hand
+    result = cli("batch", rows, "--base", BASE, "-o", "out", "-j", "2", "--register", location)
+    assert result.exit_code == 1
+    assert manifest(tmp_path / "out")[3:6] == [
+        ("row 5", "04/TB-VP", "written"),
+        ("row 6", "05/TB-VP", "kept"),
+        ("row 7", "06/TB-VP", "written"),
+    ]
+    with open_register(location) as book:
+        listed = {e.number: (e.status, e.void_reason) for e in book.entries()}
+    assert listed[5] == ("void", "document not written")  # numbers after it were taken
+    assert {n for n, (status, _) in listed.items() if status == "issued"} == (
+        set(range(1, ROWS + 1)) - {5}
+    )
+    later = state(tmp_path / "sau.yaml")
+    assert cli("render", later, "--register", location).exit_code == 0
+    assert number_line(tmp_path / "output" / "sau.docx") == f"Số: {ROWS + 1:02d}/TB-VP"
+
+
+def test_two_batches_with_two_workers_each_share_the_register(tmp_path, location):
+    for name in ("sang", "chieu"):
+        sheet(tmp_path / f"{name}.csv")
+    command = [sys.executable, "-m", "notice_gen", "--lang", "en", "batch"]
+    runs = [
+        subprocess.Popen(
+            [
+                *command,
+                f"{name}.csv",
+                "--base",
+                BASE,
+                "-o",
+                name,
+                "-j",
+                "2",
+                "--register",
+                location,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("sang", "chieu")
+    ]
+    outcomes = [(run.communicate(timeout=300)[1], run.returncode) for run in runs]
+    for err, code in outcomes:
+        assert code == 0, err
+    given = []
+    for name in ("sang", "chieu"):
+        numbers = [int(n.split("/")[0]) for _where, n, _status in manifest(tmp_path / name)]
+        assert numbers == sorted(numbers)  # in the order of the rows
+        given += numbers
+    assert sorted(given) == list(range(1, 2 * ROWS + 1))  # no gap, none twice
+    with open_register(location) as book:
+        assert [e.status for e in book.entries()] == ["issued"] * 2 * ROWS
+
+
+def test_resume_confirms_the_numbers_of_documents_it_skips(tmp_path):
+    rows = sheet(tmp_path / "lich.csv", rows=6)
+    assert cli("batch", rows, "--base", BASE, "-o", "out", "-j", "2").exit_code == 0
+    with sqlite3.connect(tmp_path / "so-van-ban-di.sqlite") as db:  # as a run killed before
+        db.execute("UPDATE numbers SET status = 'reserved', subject = ''")  # it confirmed
+    result = cli("batch", rows, "--base", BASE, "-o", "out", "-j", "2", "--resume")
+    assert result.exit_code == 0, result.output
+    assert [s for _w, _n, s in manifest(tmp_path / "out")] == ["skipped"] * 6
+    with open_register(tmp_path / "so-van-ban-di.sqlite") as book:
+        listed = [(e.number, e.subject, e.status) for e in book.entries()]
+    assert listed == [(n, f"Về việc số {n}", "issued") for n in range(1, 7)]
+
+
+def test_names_with_the_number_given_by_the_register(tmp_path, location):
+    rows = sheet(tmp_path / "lich.csv", rows=10)
+    result = cli(
+        "batch", rows, "--base", BASE, "-o", "out", "-j", "2", "--register", location,
+        "--name", "so-{number}",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == sorted(
+        f"so-{n}.docx" for n in range(1, 11)
+    )
+    assert number_line(tmp_path / "out" / "so-7.docx") == "Số: 07/TB-VP"
+
+
+def test_typed_numbers_beside_auto_are_claimed_in_the_default_register(tmp_path):
+    (tmp_path / "lich.csv").write_text(
+        "number,subject\n" + "".join(f"{n},Việc {n}\n" for n in (1, 2, 3)) + "auto,Việc tự\n",
+        "utf-8",
+    )  # the typed rows come before any `auto`: no register was named
+    result = cli("batch", "lich.csv", "--base", BASE, "-o", "out", "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert [n for _w, n, _s in manifest(tmp_path / "out")] == [
+        "01/TB-VP", "02/TB-VP", "03/TB-VP", "04/TB-VP",
+    ]  # fmt: skip
+    with open_register(tmp_path / "so-van-ban-di.sqlite") as book:
+        assert [(e.number, e.status) for e in book.entries()] == [
+            (n, "issued") for n in (1, 2, 3, 4)
+        ]
