@@ -3,11 +3,11 @@ as a Word document or a workbook, A4 landscape, the heading row repeated on ever
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
+from ..atomic import atomic_file
 from ..i18n import _
 from ..rules.profiles import DOC_TYPES, FONT
 from .model import Entry, RegisterError
@@ -49,7 +49,7 @@ def row(entry: Entry) -> list[str]:
 def export(entries: Sequence[Entry], path: Path, year: int | None = None) -> Path:
     """Write the book of `entries` to `path` (.docx or .xlsx), atomically."""
     path = Path(path)
-    writers: dict[str, Callable[[Sequence[Entry], Path, str], None]] = {
+    writers: dict[str, Callable[[Sequence[Entry], BinaryIO, str], None]] = {
         ".docx": _docx,
         ".xlsx": _xlsx,
     }
@@ -57,19 +57,13 @@ def export(entries: Sequence[Entry], path: Path, year: int | None = None) -> Pat
     if writer is None:
         raise RegisterError(_("{path}: the book is written as .docx or .xlsx").format(path=path))
     heading = _heading(entries, year)
-    handle, temp = tempfile.mkstemp(prefix=".so-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
     try:
-        writer(entries, Path(temp), heading)
-        os.replace(temp, path)
+        with atomic_file(path) as handle:
+            writer(entries, handle, heading)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise RegisterError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
         ) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -83,7 +77,7 @@ def _heading(entries: Sequence[Entry], year: int | None) -> str:
     return f"Năm {years[0]}" + (f" - {years[-1]}" if years[-1] != years[0] else "")
 
 
-def _docx(entries: Sequence[Entry], path: Path, heading: str) -> None:
+def _docx(entries: Sequence[Entry], out: BinaryIO, heading: str) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -125,10 +119,10 @@ def _docx(entries: Sequence[Entry], path: Path, heading: str) -> None:
     for column, (_text, width) in zip(table.columns, COLUMNS, strict=True):
         for cell in column.cells:
             cell.width = Mm(width)
-    document.save(str(path))
+    document.save(out)
 
 
-def _xlsx(entries: Sequence[Entry], path: Path, heading: str) -> None:
+def _xlsx(entries: Sequence[Entry], out: BinaryIO, heading: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -162,4 +156,4 @@ def _xlsx(entries: Sequence[Entry], path: Path, heading: str) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    book.save(str(path))
+    book.save(out)

@@ -8,12 +8,13 @@ import codecs
 import hashlib
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
+from ..atomic import atomic_file
 from ..errors import OutputError
 from ..i18n import _
 
@@ -183,21 +184,14 @@ def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
 
 
 def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """`content` over `path` with its mode, atomically, while `path` is still the file
+    that was read (`fingerprint`)."""
     try:
-        with os.fdopen(handle, "wb") as out:
+        with atomic_file(path, durable=durable) as out:
             out.write(content)
-            out.flush()
-            if durable:
-                os.fsync(out.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o7777)
-        _read(path, fingerprint)  # still the file that was read
-        os.replace(temp, path)
+            os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+            _read(path, fingerprint)  # still the file that was read
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
         ) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
