@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -86,18 +87,28 @@ def _family(pid: int) -> list[int]:
 
 
 def batch(args: list[str]) -> tuple[float, int]:
-    """Wall seconds of `notice-gen batch ARGS` and the peak RSS of any of its processes."""
+    """Wall seconds of `notice-gen batch ARGS` and the peak RSS of any of its processes
+    (sampled by a thread, so that the end is seen when it comes); the disk settled first."""
+    settle()
     with tempfile.TemporaryFile() as messages:  # a pipe left unread would fill and stall it
         start = time.perf_counter()
         process = subprocess.Popen(
             [*CLI, "batch", *args], stdout=subprocess.DEVNULL, stderr=messages
         )
         peaks: dict[int, int] = {}
-        while process.poll() is None:
-            for pid in _family(process.pid):
-                peaks[pid] = max(peaks.get(pid, 0), _rss(pid))
-            time.sleep(0.05)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                for pid in _family(process.pid):
+                    peaks[pid] = max(peaks.get(pid, 0), _rss(pid))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        process.wait()
         seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
         if process.returncode != 0:
             messages.seek(0)
             raise SystemExit(messages.read().decode() or "batch failed")
@@ -196,7 +207,6 @@ def main() -> None:
             new_s = wall([*CLI, "render", str(edited), "-o", out, "--force"], before=edit)
         folder = make_folder(work / "records", count)
         sheet = make_csv(work / "rows.csv", big)
-        settle()
         folder_s, folder_rss = batch([str(folder), "-o", str(work / "a"), "-j", jobs])
         sheet_s, sheet_rss = batch(
             [str(sheet), "--base", str(SAMPLE), "-o", str(work / "b"), "-j", jobs]
