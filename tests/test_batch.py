@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from docx import Document
 
 from conftest import DATA
-from helpers import cli
+from helpers import cli, locale_env
 from notice_gen import OutputError
 from notice_gen.pipeline import batch as engine
 
@@ -171,3 +173,23 @@ def test_parallel_workers_give_the_same_documents(tmp_path):
     assert run(sheet, "--base", BASE, "-o", tmp_path / "two", "-j", "2").exit_code == 0
     for path in (tmp_path / "one").glob("*.docx"):
         assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
+
+
+def test_a_huge_file_in_a_folder_is_refused_without_being_read_whole(tmp_path):
+    folder = tmp_path / "ho-so"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes(BASE.read_bytes())
+    with open(folder / "khong-lo.yaml", "wb") as handle:
+        handle.truncate(3 * 2**30)  # 3 GB of nothing, taking no disk
+    command = f'"{sys.executable}" -m notice_gen batch "{folder}" -o "{tmp_path / "out"}" -j 1'
+    result = subprocess.run(  # with 1.5 GB of memory: reading the file whole would fail
+        ["bash", "-c", f"ulimit -v 1500000; {command}"],
+        capture_output=True,
+        text=True,
+        env=locale_env(),
+    )
+    assert "khong-lo.yaml: the file is 3145728 KB; a record may have 2048 KB at most" in (
+        result.stderr
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert header_number(tmp_path / "out" / "a.docx").startswith("Số: 05/")

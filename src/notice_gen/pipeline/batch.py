@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
-from ..record.limits import check_tree
+from ..record.limits import MAX_FILE_BYTES, check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
 from ..register.model import Entry, Request
 from ..rules.profiles import KINDS
@@ -140,8 +140,7 @@ class Scan:
 
 def _scan(path: str) -> Scan:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _head(path)
     except OSError:
         return Scan(None)
     extends = None
@@ -156,6 +155,20 @@ def _scan(path: str) -> Scan:
         return Scan(extends, len(_records(read(Path(path)))), auto)
     except NoticeGenError:
         return Scan(extends, 0, auto, unreadable=True)
+
+
+def _head(path: str) -> bytes:
+    """The file at `path`, up to one byte past the size a record may have (a larger one
+    is refused where it is read), in as few system calls as the file allows."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        parts, left = [], MAX_FILE_BYTES + 1
+        while left and (part := os.read(fd, min(left, 1 << 16))):
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _walk(folder: str) -> Iterator[tuple[str, bool]]:
@@ -211,8 +224,7 @@ def _auto(path: str, scan: Scan, known: dict[str, bool]) -> bool:
 
 def _names_kind(path: str) -> bool:
     try:
-        with open(path, "rb") as handle:
-            return bool(KIND.search(handle.read()))
+        return bool(KIND.search(_head(path)))
     except OSError:
         return True
 
