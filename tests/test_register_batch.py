@@ -160,3 +160,23 @@ def test_typed_numbers_beside_auto_are_claimed_in_the_default_register(tmp_path)
         assert [(e.number, e.status) for e in book.entries()] == [
             (n, "issued") for n in (1, 2, 3, 4)
         ]
+
+
+def test_auto_in_the_cells_of_an_xlsx_sheet_opens_the_default_register(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # its cells are zipped: `auto` is not in the file's bytes
+    book.active.append(["number", "subject"])
+    for n in range(1, 4):
+        book.active.append(["Auto ", f"Về việc số {n}"])
+    book.save(tmp_path / "lich.xlsx")
+    result = cli("batch", tmp_path / "lich.xlsx", "--base", BASE, "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert [number_line(tmp_path / "out" / f"lich-{n}.docx") for n in (2, 3, 4)] == [
+        "Số: 01/TB-VP",
+        "Số: 02/TB-VP",
+        "Số: 03/TB-VP",
+    ]
+    assert (
+        tmp_path / "so-van-ban-di.sqlite"
+    ).is_file()  # the default register, named in the README

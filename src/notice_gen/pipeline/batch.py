@@ -230,9 +230,12 @@ def _names_kind(path: str) -> bool:
 
 
 def _sheet_jobs(path: Path, base: Path | None) -> list[Job]:
-    note, numbers = row_numbers(path, base)
+    note, numbers, auto = row_numbers(path, base)  # its cells read: `auto` is not in its bytes
     source, stem, default = str(path), path.stem, str(base) if base else None
-    return [Job(source, f"row {n}", f"{stem}-{n}", row=n, base=default, note=note) for n in numbers]
+    return [
+        Job(source, f"row {n}", f"{stem}-{n}", row=n, base=default, note=note, auto=auto)
+        for n in numbers
+    ]
 
 
 def _file_jobs(path: str, base: Path | None, stem: str, scan: Scan, auto: bool) -> list[Job]:

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import Problem, RecordError
 from ..i18n import _
 from ..record.load import SUFFIXES, KeyPath, load
+from ..record.model import AUTO
 from ..record.text import from_tcvn3, from_vni
 from .paths import cell_file
 
@@ -57,21 +58,25 @@ def read_sheet(path: Path, base: Path | None = None) -> Sheet:
     return Sheet([row for row in records if row is not None], note)
 
 
-def row_numbers(path: Path, base: Path | None = None) -> tuple[str, list[int]]:
-    """How the sheet was read, and the numbers of its rows that hold something; the
-    rows themselves are read where they are rendered (`sheet_row`). A cell naming a
-    file outside the sheet's folder is refused here, before anything is written."""
+def row_numbers(path: Path, base: Path | None = None) -> tuple[str, list[int], bool]:
+    """How the sheet was read, the numbers of its rows that hold something, and whether
+    a `number` cell says `auto`; the rows themselves are read where they are rendered
+    (`sheet_row`). A cell naming a file outside the sheet's folder is refused here,
+    before anything is written."""
     note, header, rows = _cells(path)
     named = [bool(column) for column in header]
     files = [column.split(".")[-1] == "conclusions" for column in header]
-    numbers = []
+    counters = [column.split(".")[-1] == "number" for column in header]
+    numbers, auto = [], False
     for n, values in enumerate(rows, 2):
-        for file, value in zip(files, values, strict=False):
+        for file, counter, value in zip(files, counters, values, strict=False):
             if file and isinstance(value, str) and value:
                 cell_file(path, value)
+            elif counter and isinstance(value, str) and value.strip().lower() == AUTO:
+                auto = True
         if base or any(c and v not in (None, "") for c, v in zip(named, values, strict=False)):
             numbers.append(n)
-    return note, numbers
+    return note, numbers, auto
 
 
 def sheet_row(path: Path, number: int, base: Path | None = None) -> Row:
