@@ -180,3 +180,14 @@ def test_auto_in_the_cells_of_an_xlsx_sheet_opens_the_default_register(tmp_path)
     assert (
         tmp_path / "so-van-ban-di.sqlite"
     ).is_file()  # the default register, named in the README
+
+
+def test_an_auto_the_quick_look_misses_fails_rather_than_print_no_number(tmp_path):
+    text = BASE.read_text("utf-8").replace("number: 5", r'number: "\x61uto"')  # YAML for auto
+    assert "auto" not in text
+    (tmp_path / "ho-so").mkdir()
+    (tmp_path / "ho-so" / "a.yaml").write_text(text, "utf-8")
+    result = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
+    assert result.exit_code != 0
+    assert "number: auto was given no number; name the register: --register" in result.output
+    assert not (tmp_path / "out" / "a.docx").exists()

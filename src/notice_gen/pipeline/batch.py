@@ -25,7 +25,8 @@ from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
 from ..record.limits import MAX_FILE_BYTES, check_tree
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
-from ..register.model import Entry, Request
+from ..record.model import AUTO
+from ..register.model import Entry, RegisterError, Request
 from ..rules.profiles import KINDS
 from .chunks import Here, Worker, in_chunks, mapped, two_steps
 from .journal import Lock, finish, journal, recover, reserve, result_line, unreserve
@@ -357,6 +358,10 @@ def produce(job: Job, settings: Settings, planned: Numbered | None = None) -> Re
         else:
             record, warnings = validate(_source(job))
         result.warnings = [str(w) for w in warnings]
+        if record.number == AUTO:  # never printed blank as if numbered
+            raise RegisterError(
+                _("number: auto was given no number; name the register: --register")
+            )
         result.number = symbol(record) if isinstance(record.number, int) else ""
         folder = Path(settings.templates) if settings.templates else None
         template = template_for(record, Path(job.path or job.source), folder)
