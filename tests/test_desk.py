@@ -370,3 +370,25 @@ def test_register_settings_live_in_the_organisation_file_and_the_book_downloads(
     )
     assert "01/TB-VP" in [c.value for row in sheet.active.iter_rows() for c in row]
     assert desk.get("/register/so-van-ban-di.pdf").status_code == 404
+
+
+def test_wrong_passwords_sent_at_once_are_counted_at_once(tmp_path, converter):
+    import asyncio
+
+    import httpx
+
+    register = str(tmp_path / "so.sqlite")
+    accounts = Accounts(register)
+    accounts.add("hoa", "mat-khau-dai")
+    accounts.close()
+    app = create_app(tmp_path, register, login=True, converter=converter)
+
+    async def guesses() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            csrf = token((await client.get("/login")).text)
+            data = {"csrf": csrf, "name": "hoa", "password": "doan-thu"}
+            answers = await asyncio.gather(*(client.post("/login", data=data) for _ in range(12)))
+            return sorted(answer.status_code for answer in answers)
+
+    assert asyncio.run(guesses()) == [401] * 5 + [429] * 7

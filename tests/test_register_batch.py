@@ -15,7 +15,10 @@ import pytest
 from conftest import DATA
 from helpers import cli
 from notice_gen.docx.template import builtin_templates
+from notice_gen.pipeline import batch as batch_module
+from notice_gen.pipeline.numbering import Numbers
 from notice_gen.register import open_register
+from notice_gen.register.model import RegisterError
 from test_numbering import number_line, state
 
 pytest_plugins = ("register_fixtures",)
@@ -191,3 +194,50 @@ def test_an_auto_the_quick_look_misses_fails_rather_than_print_no_number(tmp_pat
     assert result.exit_code != 0
     assert "number: auto was given no number; name the register: --register" in result.output
     assert not (tmp_path / "out" / "a.docx").exists()
+
+
+def test_a_run_stopped_by_a_failure_never_frees_a_number_a_document_prints(tmp_path, monkeypatch):
+    take, calls = Numbers.take, []
+
+    def failing(self, indexes, requests):
+        calls.append(indexes)
+        if len(calls) == 4:  # the register fails while chunks are being made
+            raise RegisterError("the server went away")
+        return take(self, indexes, requests)
+
+    monkeypatch.setattr(Numbers, "take", failing)
+    first = cli("batch", sheet(tmp_path / "a.csv"), "--base", BASE, "-o", "out", "-j", "2")
+    assert first.exit_code != 0 and "the server went away" in first.output
+    monkeypatch.setattr(Numbers, "take", take)
+    printed = {number_line(p) for p in (tmp_path / "out").glob("a-*.docx")}
+    assert printed  # chunks made before the failure
+    with open_register("so-van-ban-di.sqlite") as book:
+        held = {f"Số: {e.number:02d}/TB-VP" for e in book.entries() if e.status != "void"}
+    assert printed <= held  # issued, or reserved for the same rows next time
+    second = cli("batch", sheet(tmp_path / "b.csv"), "--base", BASE, "-o", "out2", "-j", "2")
+    assert second.exit_code == 0, second.output
+    again = {number_line(p) for p in (tmp_path / "out2").glob("b-*.docx")}
+    assert len(again) == ROWS and not again & printed
+
+
+def test_a_record_edited_while_its_batch_runs_gets_no_document(tmp_path, monkeypatch):
+    records = tmp_path / "ho-so"
+    paths = [state(records / f"r{n}.yaml", subject=f"Về việc số {n}") for n in (1, 2)]
+    real = batch_module.prepare
+
+    def prepare_then_edit(jobs, indexes):
+        asks = real(jobs, indexes)
+        paths[0].write_text(paths[0].read_text("utf-8") + "# sửa tay\n", "utf-8")
+        return asks
+
+    monkeypatch.setattr(batch_module, "prepare", prepare_then_edit)
+    result = cli("batch", records, "-o", "out", "-j", "1")
+    assert result.exit_code != 0
+    assert "changed while its document was being made" in result.output
+    assert not (tmp_path / "out" / "r1.docx").exists()
+    assert number_line(tmp_path / "out" / "r2.docx") == "Số: 02/TB-VP"
+    assert "number: 2  #" in paths[1].read_text("utf-8")
+    assert "number: auto" in paths[0].read_text("utf-8")
+    with open_register("so-van-ban-di.sqlite") as book:
+        listed = [(e.number, e.status, e.void_reason) for e in book.entries()]
+    assert listed == [(1, "void", "document not written"), (2, "issued", "")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from importlib import import_module
+from importlib.util import find_spec
 from types import ModuleType
 from typing import IO, Any, TypeVar
 
@@ -153,5 +154,7 @@ def later(name: str) -> None:
     """Import the submodule `name` when it is first used, not when it is imported."""
     if name not in sys.modules:
         package, _dot, attribute = name.rpartition(".")
-        sys.modules[name] = later = Later(name)
+        later = Later(name)
+        later.__spec__ = find_spec(name)  # what the import system asks of it, no import
+        sys.modules[name] = later
         setattr(sys.modules[package], attribute, later)

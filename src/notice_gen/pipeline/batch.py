@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import NoticeGenError, OutputError, RecordError
 from ..i18n import _
-from ..record.limits import MAX_FILE_BYTES, check_tree
+from ..record.limits import check_tree, head
 from ..record.load import SUFFIXES, KeyPath, Source, load, merge, overlay, read, select_kind
 from ..record.model import AUTO
 from ..register.model import Entry, RegisterError, Request
@@ -141,7 +141,7 @@ class Scan:
 
 def _scan(path: str) -> Scan:
     try:
-        raw = _head(path)
+        raw = head(path)
     except OSError:
         return Scan(None)
     extends = None
@@ -156,20 +156,6 @@ def _scan(path: str) -> Scan:
         return Scan(extends, len(_records(read(Path(path)))), auto)
     except NoticeGenError:
         return Scan(extends, 0, auto, unreadable=True)
-
-
-def _head(path: str) -> bytes:
-    """The file at `path`, up to one byte past the size a record may have (a larger one
-    is refused where it is read), in as few system calls as the file allows."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        parts, left = [], MAX_FILE_BYTES + 1
-        while left and (part := os.read(fd, min(left, 1 << 16))):
-            parts.append(part)
-            left -= len(part)
-        return b"".join(parts)
-    finally:
-        os.close(fd)
 
 
 def _walk(folder: str) -> Iterator[tuple[str, bool]]:
@@ -225,7 +211,7 @@ def _auto(path: str, scan: Scan, known: dict[str, bool]) -> bool:
 
 def _names_kind(path: str) -> bool:
     try:
-        return bool(KIND.search(_head(path)))
+        return bool(KIND.search(head(path)))
     except OSError:
         return True
 
@@ -372,6 +358,8 @@ def produce(job: Job, settings: Settings, planned: Numbered | None = None) -> Re
             _checked.add(key)
         elif settings.check == "all":  # the layout was linted with the first document
             result.warnings += map(str, check_rendered(data, record, template, job.name, values))
+        if planned:
+            planned.writable()  # not a document whose number cannot reach its record
         target = inside_folder(_folder(settings.out_dir), job.name)
         digest = sha256(data)
         intent = {"output": job.name, "status": "writing", "sha256": digest}
@@ -511,6 +499,7 @@ def run(
                 for _i, result in chunk:
                     progress(result)
         finally:
+            _stop(pool, pinned)  # a chunk under way ends (journaled) before anything is settled
             unreserve(spare)
             try:
                 output.save()
@@ -518,13 +507,19 @@ def run(
                 finish(out_dir, (r.row() for r in results if r is not None))
     finally:
         try:
+            _stop(pool, pinned)
             statuses = {i: r.status for i, r in enumerate(results) if r is not None}
             numbers.settle(statuses, entries)
         finally:
-            for executor in [*([pool] if pool else []), *pinned]:
-                executor.shutdown(wait=True, cancel_futures=True)
             lock.release()
     return [r for r in results if r is not None]
+
+
+def _stop(pool: ProcessPoolExecutor | None, pinned: list[Worker]) -> None:
+    """End the workers: what is not started is dropped, what is under way ends."""
+    for executor in [*([pool] if pool else []), *pinned]:
+        executor.shutdown(wait=True, cancel_futures=True)
+    _planned.clear()  # kept by `prepare` in this process when it is the worker (`Here`)
 
 
 def _numbered(

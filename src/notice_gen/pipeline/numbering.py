@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import NoticeGenError, Problem
+from ..errors import NoticeGenError, OutputError, Problem
+from ..record.limits import head
 from ..record.model import AUTO, Record
 from ..register.model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
 from ..register.series import entry_for, series_for
 from ..register.store import DEFAULT_FILE, ENVIRONMENT, open_register
-from ..register.writeback import snapshot, stamp, write_number
+from ..register.writeback import snapshot, stamp, unchanged, write_number
 from .compose import number_line
 
 __all__ = [
@@ -148,6 +148,15 @@ class Numbered:
             raise RegisterError(self.error)
         return self.record
 
+    def writable(self) -> None:
+        """Raise `RegisterError` when the number cannot be written back: the record file
+        changed since it was read (checked again when it is written back)."""
+        if self.auto and self.path:
+            try:
+                unchanged(Path(self.path), self.fingerprint)
+            except OutputError as exc:
+                raise RegisterError(str(exc)) from None
+
     def write_back(self) -> None:
         """Write an `auto` number into its record file, when the file has `number: auto`."""
         if self.auto and self.path and isinstance(self.record, Record):
@@ -181,7 +190,8 @@ def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
         return None
     auto = record.number == AUTO
     source = job_source(job)
-    return Numbered(record, source, auto, job.path, fingerprint, raw, warnings=warnings)
+    kept = raw if auto else b""  # for the write-back only
+    return Numbered(record, source, auto, job.path, fingerprint, kept, warnings=warnings)
 
 
 def mentions_auto(raw: bytes) -> bool:
@@ -199,8 +209,7 @@ def files_mention_auto(paths: Iterable[str]) -> bool:
             continue
         seen.add(path)
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            raw = head(path)
         except OSError:
             continue
         if mentions_auto(raw):
@@ -319,23 +328,21 @@ class Numbers:
 
     def settle(self, statuses: dict[int, str], entries: dict[int, Entry]) -> None:
         """Confirm the numbers of the documents written (`statuses`: job index -> result
-        status, `entries`: their rows of the book), release the others; when the run was
-        interrupted, numbers of jobs without a result stay reserved for the next run of
-        the same sources."""
+        status, `entries`: their rows of the book), release those of the documents that
+        failed. A job without a result (the run stopped: interrupted, or a failure here)
+        keeps its number reserved: a worker may have printed it, and the next run of the
+        same source is given it again."""
         if self.book is None:
             return
-        interrupted = isinstance(sys.exc_info()[1], KeyboardInterrupt)
         confirm, release = [], []
         for i, number in self.taken.items():
             status = statuses.get(i)
             if status in ("written", "unchanged", "skipped") and i in entries:
                 confirm.append(entries[i])
-            elif status or not interrupted:
+            elif status:
                 release.append(number)
         try:
-            with self.book.together():
-                self.book.confirm_all(confirm)
-                self.book.release_all(release, "document not written")
+            self.book.settle(confirm, release, "document not written")
         finally:
             self.book.close()
 

@@ -26,6 +26,7 @@ from ..i18n import _
 from ..record.load import SUFFIXES, KeyPath, load
 from ..record.model import AUTO
 from ..record.text import from_tcvn3, from_vni
+from ..rules.profiles import KINDS
 from .paths import cell_file
 
 SHEETS = (".csv", ".xlsx")
@@ -58,6 +59,9 @@ def read_sheet(path: Path, base: Path | None = None) -> Sheet:
     return Sheet([row for row in records if row is not None], note)
 
 
+NUMBER_COLUMNS = frozenset(["number", *(f"{kind}.number" for kind in KINDS)])
+
+
 def row_numbers(path: Path, base: Path | None = None) -> tuple[str, list[int], bool]:
     """How the sheet was read, the numbers of its rows that hold something, and whether
     a `number` cell says `auto`; the rows themselves are read where they are rendered
@@ -66,7 +70,7 @@ def row_numbers(path: Path, base: Path | None = None) -> tuple[str, list[int], b
     note, header, rows = _cells(path)
     named = [bool(column) for column in header]
     files = [column.split(".")[-1] == "conclusions" for column in header]
-    counters = [column.split(".")[-1] == "number" for column in header]
+    counters = [column in NUMBER_COLUMNS for column in header]
     numbers, auto = [], False
     for n, values in enumerate(rows, 2):
         for file, counter, value in zip(files, counters, values, strict=False):

@@ -188,7 +188,7 @@ class Register:
         for i, request in enumerate(requests):
             groups.setdefault(request.series, []).append(i)
         with self.together():
-            for series in sorted(groups, key=str):
+            for series in sorted(groups, key=_key):
                 self._take(series, [(i, requests[i]) for i in groups[series]], given)
         return given
 
@@ -209,6 +209,18 @@ class Register:
                         )  # fmt: skip
                     self._check_holder(entry, row)
                 self.backend.many(UPDATE, [_updated(e) for e in group])
+
+    def settle(
+        self, entries: Sequence[Entry], numbers: Sequence[tuple[Series, int]], reason: str
+    ) -> None:
+        """`confirm_all(entries)` and `release_all(numbers, reason)` in one transaction,
+        every series they touch locked first in the fixed order (as `take` locks them, so
+        that two runs never wait on each other)."""
+        with self.together():
+            for series in sorted({e.series for e in entries} | {s for s, _n in numbers}, key=_key):
+                self._lock(series)
+            self.confirm_all(entries)
+            self.release_all(numbers, reason)
 
     def release_all(self, numbers: Sequence[tuple[Series, int]], reason: str) -> None:
         """`release` each of `numbers` (series, number), in one transaction."""
@@ -410,7 +422,7 @@ def _by_series(items: Sequence[Any], series_of: Any) -> list[tuple[Series, list[
     groups: dict[Series, list[Any]] = {}
     for item in items:
         groups.setdefault(series_of(item), []).append(item)
-    return sorted(groups.items(), key=lambda g: str(g[0]))
+    return sorted(groups.items(), key=lambda g: _key(g[0]))
 
 
 def _given(number: int | RegisterError) -> int:

@@ -17,6 +17,7 @@ import yaml
 from ..atomic import atomic_file
 from ..errors import OutputError
 from ..i18n import _
+from ..record.limits import head
 
 AUTO = "auto"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
@@ -40,7 +41,7 @@ def stamp(path: Path) -> str:
 def snapshot(path: Path) -> tuple[bytes, str]:
     """The file's bytes as read now and their fingerprint (`stamp`)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = head(path)
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
@@ -67,7 +68,7 @@ def write_number(
     `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again.
     """
     path = Path(path)
-    raw = _read(path, fingerprint) if raw is None else raw
+    raw = unchanged(path, fingerprint) if raw is None else raw
     bom = raw.startswith(codecs.BOM_UTF8)
     text = raw[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
     span = _toml_span(text, kind) if path.suffix.lower() == ".toml" else _yaml_span(text, kind)
@@ -80,9 +81,11 @@ def write_number(
     return True
 
 
-def _read(path: Path, fingerprint: str) -> bytes:
+def unchanged(path: Path, fingerprint: str) -> bytes:
+    """The file at `path`, when it is still the one whose fingerprint was taken; else
+    `OutputError`."""
     try:
-        raw = path.read_bytes()
+        raw = head(path)
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
@@ -190,7 +193,7 @@ def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> Non
         with atomic_file(path, durable=durable) as out:
             out.write(content)
             os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
-            _read(path, fingerprint)  # still the file that was read
+            unchanged(path, fingerprint)  # still the file that was read
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)

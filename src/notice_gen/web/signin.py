@@ -28,13 +28,13 @@ async def sign_in(request: Request) -> Response:
     address = request.client.host if request.client else ""
     if wait := desk.throttle.wait(name, address):
         return page(request, "login.html", 429, wait=-(-wait // 60))
+    desk.throttle.attempted(name, address)  # counted now: attempts at once are counted at once
     accounts = Accounts(desk.register)
     try:
         good = await run_in_threadpool(accounts.verify, name, password)
     finally:
         accounts.close()
     if not good:
-        desk.throttle.failed(name, address)
         return page(request, "login.html", 401, failed=True)
     desk.throttle.passed(name, address)
     request.session.clear()
