@@ -310,3 +310,43 @@ def test_source_keys_name_the_file_and_the_row_or_record(tmp_path):
     assert source_key(tmp_path / "a" / "hop.yaml", record=3, base=tmp_path) == "a/hop.yaml#record=3"
     outside = source_key(tmp_path / "x.csv", base=tmp_path / "khac")
     assert outside == f"{tmp_path.as_posix()}/x.csv"
+
+
+def test_settling_one_run_while_another_takes_numbers_never_deadlocks(location):
+    import threading
+
+    from notice_gen.register.model import Request
+
+    # `take` locks the giay-moi series first; this settle confirms in the other one and
+    # releases in it: unless all its locks come first, each may wait for the other
+    one, other = Series("VP", "2026", TB), Series("VP", "2026", GM)
+    failures: list[str] = []
+
+    def settle(start: threading.Barrier, written: Entry, given: int) -> None:
+        with open_register(location) as book:
+            start.wait()
+            book.settle([written], [(other, given)], "document not written")
+
+    def take(start: threading.Barrier, turn: int) -> None:
+        with open_register(location) as book:
+            start.wait()
+            try:
+                book.take([Request(one, f"c{turn}", TB), Request(other, f"d{turn}", GM)])
+            except RegisterError as exc:
+                failures.append(str(exc))
+
+    for turn in range(12):
+        with open_register(location) as book:
+            a, b = book.take([Request(one, f"a{turn}", TB), Request(other, f"b{turn}", GM)])
+        assert isinstance(a, int) and isinstance(b, int)
+        written = Entry(one, a, kind=TB, source=f"a{turn}", subject="written")
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=settle, args=(start, written, b)),
+            threading.Thread(target=take, args=(start, turn)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
