@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from batch import settle  # bench/batch.py: the disk settled before a timed batch
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 CLI = [sys.executable, "-m", "notice_gen", "batch"]
@@ -41,14 +43,6 @@ def make_folder(path: Path, records: int, auto: bool) -> Path:
         number = "auto  # số do sổ đăng ký cấp" if auto else str(n)
         (path / f"r{n:05d}.yaml").write_text(text.replace("number: 5", f"number: {number}"))
     return path
-
-
-def settle() -> None:
-    """Let the disk write what making the inputs left in memory: a clerk's records are
-    on disk long before the batch, and on a virtual disk every new file costs up to 20
-    times more while earlier writes are still being flushed."""
-    os.sync()
-    time.sleep(1)
 
 
 def timed(command: list[str], cwd: Path, register: str | None) -> float:

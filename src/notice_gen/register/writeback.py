@@ -84,13 +84,8 @@ def write_number(
 def unchanged(path: Path, fingerprint: str) -> bytes:
     """The file at `path`, when it is still the one whose fingerprint was taken; else
     `OutputError`."""
-    try:
-        raw = head(path)
-    except OSError as exc:
-        raise OutputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
-        ) from None
-    if hashlib.sha256(raw).hexdigest() != fingerprint:
+    raw, now = snapshot(path)
+    if now != fingerprint:
         raise OutputError(
             _("{path} changed while its document was being made; its number was not written "
               "back: render it again").format(path=path)
