@@ -3,12 +3,15 @@ every other byte stays."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from notice_gen.errors import OutputError
-from notice_gen.register import stamp, write_number
+from notice_gen.register import stamp, write_number, writeback
+from notice_gen.register.writeback import snapshot
 
 RECORD = """\
 # Hồ sơ thông báo kết luận: số lấy từ sổ đăng ký.
@@ -88,6 +91,55 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
         write_number(path, 7, before, "thong-bao-ket-luan")
     assert path.read_text("utf-8") == edited
     assert [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]  # no temporary file left
+
+
+def later(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Read `path` as a record saved long before its batch: modified an hour ago, read ten
+    seconds after its last change (a change time cannot be set: the clock moves)."""
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    now = time.time_ns
+    monkeypatch.setattr(writeback.time, "time_ns", lambda: now() + 10**10)
+
+
+@pytest.mark.parametrize("old", [True, False])
+def test_an_edit_in_place_of_the_same_size_is_seen(tmp_path, monkeypatch, old):
+    path = write(tmp_path, RECORD)
+    if old:  # its status is remembered: an edit changes the status
+        later(monkeypatch, path)
+    raw, before = snapshot(path)
+    assert bool(before.split(" ")[1]) is old
+    edited = RECORD.replace("Mời họp", "Mời Họp")  # the same number of bytes
+    assert len(edited.encode()) == len(RECORD.encode())
+    with path.open("r+b") as handle:
+        handle.write(edited.encode("utf-8"))
+    with pytest.raises(OutputError, match=r"tb.yaml changed while its document was being made"):
+        write_number(path, 7, before, "thong-bao-ket-luan", raw=raw)
+    assert path.read_text("utf-8") == edited
+
+
+def test_a_file_saved_again_unchanged_still_takes_its_number(tmp_path, monkeypatch):
+    path = write(tmp_path, RECORD)
+    later(monkeypatch, path)
+    raw, before = snapshot(path)
+    path.write_text(RECORD, "utf-8")  # saved again: new times, the same bytes
+    assert write_number(path, 7, before, "thong-bao-ket-luan", raw=raw)
+    assert "number: 7    # văn thư" in path.read_text("utf-8")
+
+
+def test_an_untouched_file_is_not_read_again(tmp_path, monkeypatch):
+    path = write(tmp_path, RECORD)
+    later(monkeypatch, path)
+    _raw, before = snapshot(path)
+
+    def refuse(path: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(writeback, "head_and_status", refuse)
+    writeback.untouched(path, before)  # its status is the one seen: not read
+    path.touch()
+    with pytest.raises(AssertionError, match="read again"):
+        writeback.untouched(path, before)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from ..record.model import AUTO, Record
 from ..register.model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
 from ..register.series import entry_for, series_for
 from ..register.store import DEFAULT_FILE, ENVIRONMENT, open_register
-from ..register.writeback import snapshot, stamp, unchanged, write_number
+from ..register.writeback import snapshot, stamp, untouched, write_number
 from .compose import number_line
 
 __all__ = [
@@ -153,7 +153,7 @@ class Numbered:
         changed since it was read (checked again when it is written back)."""
         if self.auto and self.path:
             try:
-                unchanged(Path(self.path), self.fingerprint)
+                untouched(Path(self.path), self.fingerprint)
             except OutputError as exc:
                 raise RegisterError(str(exc)) from None
 

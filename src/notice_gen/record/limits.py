@@ -47,15 +47,21 @@ def head(path: str | Path) -> bytes:
     """The regular file at `path`, up to one byte past the size a record may have (a
     larger one is refused where it is parsed), in as few system calls as it allows; b""
     for anything else (a device, a pipe). Raises OSError when it cannot be opened."""
+    return head_and_status(path)[0]
+
+
+def head_and_status(path: str | Path) -> tuple[bytes, os.stat_result]:
+    """`head`, and the file's status as it was opened, before it was read."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return b""
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return b"", status
         parts, left = [], MAX_FILE_BYTES + 1
         while left and (part := os.read(fd, min(left, 1 << 16))):
             parts.append(part)
             left -= len(part)
-        return b"".join(parts)
+        return b"".join(parts), status
     finally:
         os.close(fd)
 

@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +18,12 @@ import yaml
 from ..atomic import atomic_file
 from ..errors import OutputError
 from ..i18n import _
-from ..record.limits import head
+from ..record.limits import head_and_status
 
 AUTO = "auto"
+# a file's times tell a change only past their grain (2 s on FAT): a file changed less
+# than this before it is read is compared by its bytes, as git does its racy entries
+SETTLED_NS = 2_000_000_000
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
 # searched in "\n" + text, so that every line starts after a "\n"
@@ -39,14 +43,24 @@ def stamp(path: Path) -> str:
 
 
 def snapshot(path: Path) -> tuple[bytes, str]:
-    """The file's bytes as read now and their fingerprint (`stamp`)."""
+    """The file's bytes as read now and their fingerprint (`stamp`): the SHA-256 of the
+    bytes, then the file's status before they were read (`_status`) when it was last
+    changed long enough ago (`SETTLED_NS`) to tell a later change."""
+    now = time.time_ns()
     try:
-        raw = head(path)
+        raw, status = head_and_status(path)
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
         ) from None
-    return raw, hashlib.sha256(raw).hexdigest()
+    settled = max(status.st_mtime_ns, status.st_ctime_ns) < now - SETTLED_NS
+    return raw, f"{hashlib.sha256(raw).hexdigest()} {_status(status) if settled else ''}"
+
+
+def _status(status: os.stat_result) -> str:
+    """What changes when a file is written or replaced: its inode, size and times."""
+    seen = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    return ":".join(map(str, seen))
 
 
 def write_number(
@@ -82,15 +96,30 @@ def write_number(
 
 
 def unchanged(path: Path, fingerprint: str) -> bytes:
-    """The file at `path`, when it is still the one whose fingerprint was taken; else
+    """The file at `path`, when it still has the bytes whose fingerprint was taken; else
     `OutputError`."""
     raw, now = snapshot(path)
-    if now != fingerprint:
-        raise OutputError(
-            _("{path} changed while its document was being made; its number was not written "
-              "back: render it again").format(path=path)
-        )  # fmt: skip
+    if now.split(" ")[0] != fingerprint.split(" ")[0]:
+        raise _changed(path)
     return raw
+
+
+def untouched(path: Path, fingerprint: str) -> None:
+    """`unchanged`, without reading the file when its status is still the one seen."""
+    seen = fingerprint.partition(" ")[2]
+    try:
+        if seen and _status(os.stat(path)) == seen:
+            return
+    except OSError:
+        pass
+    unchanged(path, fingerprint)
+
+
+def _changed(path: Path) -> OutputError:
+    return OutputError(
+        _("{path} changed while its document was being made; its number was not written "
+          "back: render it again").format(path=path)
+    )  # fmt: skip
 
 
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
@@ -188,7 +217,7 @@ def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> Non
         with atomic_file(path, durable=durable) as out:
             out.write(content)
             os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
-            unchanged(path, fingerprint)  # still the file that was read
+            untouched(path, fingerprint)  # still the file that was read
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
