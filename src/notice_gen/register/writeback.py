@@ -105,13 +105,20 @@ def unchanged(path: Path, fingerprint: str) -> bytes:
 
 
 def untouched(path: Path, fingerprint: str) -> None:
-    """`unchanged`, without reading the file when its status is still the one seen."""
+    """`unchanged`, without reading the file when its status is still the one seen. The
+    file is opened, not only looked up: a network file system then asks its server
+    (close-to-open) instead of answering from its cache."""
     seen = fingerprint.partition(" ")[2]
-    try:
-        if seen and _status(os.stat(path)) == seen:
-            return
-    except OSError:
-        pass
+    if seen:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+            try:
+                if _status(os.fstat(fd)) == seen:
+                    return
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
     unchanged(path, fingerprint)
 
 
