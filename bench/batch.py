@@ -16,7 +16,7 @@ are written where a clerk writes them, in a folder of the working directory (as 
 is); the cost of creating one file there and in /tmp is printed beside, as it varies by
 folder and moment (0.02 to 1 ms seen on this machine) and bounds any batch: on a file
 system without a journal (this machine's ext4), Linux does not reuse an inode deleted in
-the last minute (five while its block is unwritten), and creating a file costs one step
+the last minute (six while its block is unwritten), and creating a file costs one step
 per such inode in its group; run it a few minutes after deleting many files (a test run).
     python bench/batch.py [--big N] [--folder N]
 """
@@ -62,7 +62,7 @@ def make_folder(path: Path, records: int) -> Path:
 def settle() -> None:
     """Let the disk write what making the inputs left in memory, as a clerk's records
     are on disk long before the batch; an inode deleted before then counts as recent
-    for one minute instead of five (see above)."""
+    for one minute instead of six (see above)."""
     os.sync()
     time.sleep(1)
 

@@ -11,7 +11,7 @@ memory file system (/dev/shm) when there is one: the register's own cost, apart 
 the disk's.
 
 Nothing is deleted until the end: on a file system without a journal (this machine's
-ext4), Linux does not reuse an inode deleted in the last minute (five while its block is
+ext4), Linux does not reuse an inode deleted in the last minute (six while its block is
 unwritten), and creating a file then costs one step per such inode in its group; a
 round's clean-up would slow the next round. Writing a number back replaces the record
 file, so a folder batch with `number: auto` deletes one inode per record as it goes and
