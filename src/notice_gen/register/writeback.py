@@ -99,8 +99,11 @@ def unchanged(path: Path, fingerprint: str) -> bytes:
     """The file at `path`, when it still has the bytes whose fingerprint was taken; else
     `OutputError`."""
     raw, now = snapshot(path)
-    if now.split(" ")[0] != fingerprint.split(" ")[0]:
-        raise _changed(path)
+    if now.partition(" ")[0] != fingerprint.partition(" ")[0]:
+        raise OutputError(
+            _("{path} changed while its document was being made; its number was not written "
+              "back: render it again").format(path=path)
+        )  # fmt: skip
     return raw
 
 
@@ -120,13 +123,6 @@ def untouched(path: Path, fingerprint: str) -> None:
         except OSError:
             pass
     unchanged(path, fingerprint)
-
-
-def _changed(path: Path) -> OutputError:
-    return OutputError(
-        _("{path} changed while its document was being made; its number was not written "
-          "back: render it again").format(path=path)
-    )  # fmt: skip
 
 
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
