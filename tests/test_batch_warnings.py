@@ -42,3 +42,16 @@ def test_a_warnings_cell_never_starts_a_formula(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     text = (tmp_path / "out" / "manifest.csv").read_text("utf-8-sig")
     assert next(csv.DictReader(io.StringIO(text)))["warnings"] == f"'=1+1.csv:2: {ASTERISK}"
+
+
+def test_a_record_numbered_by_the_register_keeps_its_warnings(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOTICE_GEN_REGISTER", raising=False)
+    text = BASE.read_text("utf-8").replace("number: 5", "number: auto")
+    text = text.replace("place: Lâm Đồng\n", "place: Lâm Đồng\nintro: Giao *Sở Tài chính chủ trì.\n")
+    (tmp_path / "ho-so").mkdir()
+    (tmp_path / "ho-so" / "a.yaml").write_text(text, "utf-8")
+    result = cli("batch", "ho-so", "-o", "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert f"warning: ho-so/a.yaml:12: {ASTERISK}" in result.stderr.splitlines()
+    assert "number: 1\n" in (tmp_path / "ho-so" / "a.yaml").read_text("utf-8")

@@ -242,3 +242,40 @@ def test_a_record_edited_while_its_batch_runs_gets_no_document(tmp_path, monkeyp
     with open_register("so-van-ban-di.sqlite") as book:
         listed = [(e.number, e.status, e.void_reason) for e in book.entries()]
     assert listed == [(1, "void", "document not written"), (2, "issued", "")]
+
+
+def test_a_batch_writes_each_number_where_its_record_says_auto(tmp_path):
+    """Only the value of the `number: auto` the record's parse found changes, however the
+    clerk saved the file; a number from the organisation file is not written into it."""
+    text = BASE.read_text("utf-8")
+    org = text.replace("kind: thong-bao-ket-luan\n", "").replace("number: 5", "number: auto")
+    (tmp_path / "orgs").mkdir()
+    (tmp_path / "orgs" / "vp.yaml").write_text(org, "utf-8")
+    files = {  # name: (as saved, as expected)
+        "a.yaml": (
+            "\ufeff" + text.replace("number: 5", "number: Auto   # văn thư").replace("\n", "\r\n"),
+            "\ufeff" + text.replace("number: 5", "number: 1   # văn thư").replace("\n", "\r\n"),
+        ),
+        "b.yaml": (
+            text + "thong-bao-ket-luan:\n  number: 'auto'  # của riêng loại này\n",
+            text + "thong-bao-ket-luan:\n  number: 2  # của riêng loại này\n",
+        ),
+        "c.yaml": (
+            text + "thong-bao-ket-luan: {number: auto, place: Đà Lạt}\n",
+            text + "thong-bao-ket-luan: {number: 3, place: Đà Lạt}\n",
+        ),
+        "d.yaml": ("extends: ../orgs/vp.yaml\nkind: thong-bao-ket-luan\n",) * 2,
+    }
+    (tmp_path / "ho-so").mkdir()
+    for name, (saved, _expected) in files.items():
+        (tmp_path / "ho-so" / name).write_bytes(saved.encode("utf-8"))
+    result = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    for name, (_saved, expected) in files.items():
+        assert (tmp_path / "ho-so" / name).read_bytes() == expected.encode("utf-8"), name
+    assert (tmp_path / "orgs" / "vp.yaml").read_text("utf-8") == org
+    assert number_line(tmp_path / "out" / "d.docx") == "Số: 04/TB-VP"
+    with open_register("so-van-ban-di.sqlite") as book:
+        assert [(e.number, e.source) for e in book.entries()] == [
+            (1, "ho-so/a.yaml"), (2, "ho-so/b.yaml"), (3, "ho-so/c.yaml"), (4, "ho-so/d.yaml")
+        ]  # fmt: skip

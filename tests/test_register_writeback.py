@@ -171,3 +171,32 @@ def test_only_the_number_key_changes_in_tricky_files(tmp_path, text, kind, expec
     path = write(tmp_path, text)
     assert write_number(path, 4, stamp(path), kind)
     assert path.read_text("utf-8") == expected
+
+
+NEL = 'title: "Lâm\x85Đồng"\nkind: thong-bao-ket-luan\nthong-bao-ket-luan:\n'
+NEL += "  number: auto\nnumber: auto\n"
+JSON = '{\n  "kind": "thong-bao-ket-luan",\n  "number": "Auto",\n  "place": "Huế"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "name", "expected"),
+    [
+        (RECORD, 4, "tb.yaml", RECORD.replace("auto    # văn thư", "7    # văn thư")),
+        (RECORD, 11, "tb.yaml", RECORD.replace("  number: auto\n", "  number: 7\n")),
+        (JSON, 3, "r.json", JSON.replace('"Auto"', "7")),
+        # a line that is not `number: auto` alone: the file is parsed instead
+        (RECORD, 1, "tb.yaml", RECORD.replace("auto    # văn thư", "7    # văn thư")),
+        (RECORD.replace("number: auto    #", "number:\n  auto    #"), 4, "tb.yaml",
+         RECORD.replace("number: auto    #", "number:\n  7    #")),
+        ("number: AUTO\nkind: thong-bao-ket-luan\n", 1, "tb.yaml",
+         "number: 7\nkind: thong-bao-ket-luan\n"),  # on the first line, after the BOM
+        # a line break of YAML's own (NEL) in a text: the parse's line 5 is not the fifth "\n"
+        (NEL, 5, "tb.yaml", NEL.replace("  number: auto", "  number: 7")),
+    ],
+)  # fmt: skip
+def test_the_line_where_the_parse_found_the_key_is_looked_at_first(
+    tmp_path, text, line, name, expected
+):
+    path = write(tmp_path, text.replace("\n", "\r\n"), name, b"\xef\xbb\xbf")
+    assert write_number(path, 7, stamp(path), "thong-bao-ket-luan", line=line)
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")

@@ -276,11 +276,12 @@ def output_name(job: Job, data: dict[str, Any], pattern: str | None) -> str:
 # -- the work of one document ------------------------------------------------
 
 
-def _source(job: Job) -> Source:
-    """The job's record, read here: its file, its sheet row or its `records:` entry."""
+def _source(job: Job, raw: bytes | None = None) -> Source:
+    """The job's record, read here: its file (`raw`: its bytes, read already), its sheet
+    row or its `records:` entry."""
     base = job.base
     if job.path:
-        source = load(Path(job.path))
+        source = load(Path(job.path), raw)
     elif job.row is not None:
         sheet = Path(job.source)
         row = sheet_row(sheet, job.row, Path(base) if base else None)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import NoticeGenError, OutputError, Problem
 from ..record.limits import head
+from ..record.load import Source
 from ..record.model import AUTO, Record
 from ..register.model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
 from ..register.series import entry_for, series_for
@@ -138,6 +139,7 @@ class Numbered:
     path: str | None = None  # the record file to write the number back into
     fingerprint: str = ""
     raw: bytes = b""  # the record file as read for its fingerprint
+    line: int | None = None  # the line of its `number: auto` in that file
     error: str = ""  # the register refused it (a duplicate number): the job fails
     warnings: list[Problem] = field(default_factory=list)  # what validating it said
     series: Series | None = None  # the series it draws from, once `request` knows it
@@ -163,7 +165,7 @@ class Numbered:
             assert isinstance(self.record.number, int)
             write_number(
                 Path(self.path), self.record.number, self.fingerprint, self.record.kind,
-                durable=False, raw=self.raw or None,
+                durable=False, raw=self.raw or None, line=self.line,
             )  # fmt: skip
 
 
@@ -176,22 +178,26 @@ def job_source(job: Any) -> str:
     return source_key(Path(job.source), row=row, record=record)
 
 
-def plan(job: Any, load: Callable[[Any], Any]) -> Numbered | None:
-    """Validate one job's record (`load(job)` gives its source); a `Numbered` without a
-    number yet when it has `number: auto` or its own number, else None."""
+def plan(job: Any, load: Callable[[Any, bytes | None], Source]) -> Numbered | None:
+    """Validate one job's record (`load(job, raw)` gives its source); a `Numbered` without
+    a number yet when it has `number: auto` or its own number, else None. A record file
+    that may say `auto` is read once, for its fingerprint and its record (`raw`)."""
     from ..record.validate import validate
 
     try:
-        raw, fingerprint = snapshot(Path(job.path)) if job.path else (b"", "")
-        record, warnings = validate(load(job))
+        path = job.path if job.auto is not False else None
+        raw, fingerprint = snapshot(Path(path)) if path else (b"", "")
+        source = load(job, raw if path else None)
+        record, warnings = validate(source)
     except NoticeGenError:
         return None  # the worker reports it
     if record.number is None:
         return None
     auto = record.number == AUTO
-    source = job_source(job)
-    kept = raw if auto else b""  # for the write-back only
-    return Numbered(record, source, auto, job.path, fingerprint, kept, warnings=warnings)
+    file, line = source.positions.get(("number",), (None, None))
+    if not auto or not path or file != Path(path):  # no number to write into this file
+        return Numbered(record, job_source(job), auto, warnings=warnings)
+    return Numbered(record, job_source(job), True, path, fingerprint, raw, line, warnings=warnings)
 
 
 def mentions_auto(raw: bytes) -> bool:

@@ -78,14 +78,15 @@ def key_name(key: KeyPath) -> str:
     return out
 
 
-def load(path: Path) -> Source:
-    """Read `path` and merge the organisation files it extends. The result may share its
-    mappings with the cache of `read`: do not modify them."""
-    return _load(Path(path), ())
+def load(path: Path, raw: bytes | None = None) -> Source:
+    """Read `path` (`raw`: its bytes, read already) and merge the organisation files it
+    extends. The result may share its mappings with the cache of `read`: do not modify
+    them."""
+    return _load(Path(path), (), raw)
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Source:
-    cached = read(path)
+def _load(path: Path, chain: tuple[Path, ...], raw: bytes | None = None) -> Source:
+    cached = read(path, raw)
     if "extends" not in cached.data:  # the common case: nothing to merge, nothing to copy
         return Source(cached.path, cached.data, cached.positions, cached.written, cached.warnings)
     resolved = path.resolve()
@@ -181,10 +182,12 @@ def select_kind(source: Source, kind: str | None, kinds: tuple[str, ...]) -> Sou
     return merge(base, Source(source.path, block, positions, written))
 
 
-def read(path: Path) -> Source:
+def read(path: Path, raw: bytes | None = None) -> Source:
     """Parse one file, without following `extends`; a recently read, unchanged file
-    (an organisation file shared by a batch) is not parsed again. Do not modify the
-    result."""
+    (an organisation file shared by a batch) is not parsed again. `raw`: the file's
+    bytes, read already (parsed, not kept). Do not modify the result."""
+    if raw is not None:
+        return _parse(path, len(raw), raw)
     try:
         stat = path.stat()
     except OSError:
@@ -194,6 +197,11 @@ def read(path: Path) -> Source:
 
 @lru_cache(maxsize=64)
 def _read(path: Path, mtime: int, size: int) -> Source:
+    return _parse(path, size)
+
+
+def _parse(path: Path, size: int, raw: bytes | None = None) -> Source:
+    """The tree of the file `path` of `size` bytes (`raw`: those bytes, else read here)."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(SUFFIXES)
@@ -206,7 +214,7 @@ def _read(path: Path, mtime: int, size: int) -> Source:
         )
     limits.check_size(path, size)
     try:
-        text = _text(path)
+        text = _text(path.read_bytes() if raw is None else raw)
     except UnicodeDecodeError as exc:
         message = _(
             "not UTF-8 text ({reason}); if it was typed with TCVN3 (.VnTime) or VNI fonts, "
@@ -234,11 +242,9 @@ def _read(path: Path, mtime: int, size: int) -> Source:
     return Source(path, data, positions, written, warnings)
 
 
-def _text(path: Path) -> str:
-    """The file's text, as `path.read_text(encoding="utf-8-sig")` reads it (a BOM
-    dropped, `\\r\\n` and `\\r` read as `\\n`), in fewer steps."""
-    with open(path, "rb") as handle:
-        raw = handle.read()
+def _text(raw: bytes) -> str:
+    """A file's text, as `path.read_text(encoding="utf-8-sig")` reads it (a BOM dropped,
+    `\\r\\n` and `\\r` read as `\\n`), in fewer steps."""
     if codecs.BOM_UTF8.startswith(raw):  # empty, or a BOM cut short: nothing, as there
         return ""
     text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")

@@ -5,9 +5,11 @@ so two processes or two machines never give the same number and never leave a ga
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,13 @@ def _key(series: Series) -> tuple[Any, ...]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return _second(int(time.time()))
+
+
+@lru_cache(maxsize=1)
+def _second(now: int) -> str:
+    """The time `now` as the book writes it (UTC, to the second)."""
+    return datetime.fromtimestamp(now, timezone.utc).isoformat()
 
 
 def _year(series: Series, day: date | None) -> int:

@@ -10,7 +10,6 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -26,14 +25,12 @@ AUTO = "auto"
 SETTLED_NS = 2_000_000_000
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 _TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
-# searched in "\n" + text, so that every line starts after a "\n"
-_NUMBER_LINE = re.compile(r"\nnumber[ \t]*:")
-_AUTO_LINE = re.compile(r"\nnumber[ \t]*:[ \t]*(auto)[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")
-_KIND_LINE = re.compile(r"\nkind[ \t]*:([^\n]*)")
-# a line starting at the margin that is no comment, blank line or `key:`
-_ODD_LINE = re.compile(r"\n(?![ \n]|#|[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?(?:\n|\Z))|\r?(?:\n|\Z))")
-_QUOTED_NUMBER = re.compile(r"[\"']number[\"']")
-_ODD_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # ends of lines besides \n and \r\n
+# a line of YAML or JSON that is `number: auto` (its value in group 1) and a comment
+_AUTO_LINE = re.compile(
+    rb"""[ \t]*(?:number|"number"|'number')[ \t]*:[ \t]*"""
+    rb"""("(?i:auto)"|'(?i:auto)'|(?i:auto))[ \t]*,?(?:[ \t]+#[^\n]*)?\r?"""
+)
+_OTHER_BREAKS = re.compile("\r(?!\n)|\x85|\u2028|\u2029".encode())  # YAML's, besides \n
 _TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
 
 
@@ -71,6 +68,7 @@ def write_number(
     *,
     durable: bool = True,
     raw: bytes | None = None,
+    line: int | None = None,
 ) -> bool:
     """Replace `number: auto` by `number` in the record file `path`.
 
@@ -79,19 +77,15 @@ def write_number(
     file has no such `number: auto` (it came from an organisation file: the register remembers
     the source instead). Raises `OutputError` when the file changed since `fingerprint`.
     `durable=False` skips the sync to disk (a batch: the register remembers the source);
-    `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again.
+    `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again; `line`: where
+    the record's parse found that `number:` key (a YAML or JSON file), looked at first.
     """
     path = Path(path)
     raw = unchanged(path, fingerprint) if raw is None else raw
-    bom = raw.startswith(codecs.BOM_UTF8)
-    text = raw[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
-    span = _toml_span(text, kind) if path.suffix.lower() == ".toml" else _yaml_span(text, kind)
-    if span is None:
+    span = line and _line_span(raw, line)
+    if not span and (span := _parsed_span(raw, kind, path.suffix.lower() == ".toml")) is None:
         return False
-    changed = text[: span[0]] + str(number) + text[span[1] :]
-    _replace(
-        path, (codecs.BOM_UTF8 if bom else b"") + changed.encode("utf-8"), fingerprint, durable
-    )
+    _replace(path, raw[: span[0]] + b"%d" % number + raw[span[1] :], fingerprint, durable)
     return True
 
 
@@ -107,29 +101,28 @@ def unchanged(path: Path, fingerprint: str) -> bytes:
     return raw
 
 
-def untouched(path: Path, fingerprint: str) -> None:
-    """`unchanged`, without reading the file when its status is still the one seen. The
-    file is opened, not only looked up: a network file system then asks its server
-    (close-to-open) instead of answering from its cache."""
+def untouched(path: Path, fingerprint: str) -> int:
+    """`unchanged`, without reading the file when its status is still the one seen;
+    returns the file's mode. The file is opened, not only looked up: a network file system
+    then asks its server (close-to-open) instead of answering from its cache."""
     seen = fingerprint.partition(" ")[2]
     if seen:
         try:
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
             try:
-                if _status(os.fstat(fd)) == seen:
-                    return
+                status = os.fstat(fd)
             finally:
                 os.close(fd)
+            if _status(status) == seen:
+                return stat.S_IMODE(status.st_mode)
         except OSError:
             pass
     unchanged(path, fingerprint)
+    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
     """Where the value `auto` of the right `number:` key stands (YAML, and JSON)."""
-    quick = _plain_span(text, kind)
-    if quick is not None:
-        return quick
     try:
         root = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError:
@@ -145,55 +138,39 @@ def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
         places.append(top)
     for mapping in places:
         node = mapping.get("number")
-        if isinstance(node, yaml.ScalarNode) and node.value.strip() == AUTO:
+        if isinstance(node, yaml.ScalarNode) and node.value.strip().lower() == AUTO:
             return node.start_mark.index, node.end_mark.index
         if node is not None:
             return None  # this place has its own number: nothing to write
     return None
 
 
-def _plain_span(text: str, kind: str | None) -> tuple[int, int] | None:
-    """`_yaml_span` without parsing, for a plain block-style file whose only top-level
-    `number:` is `auto` and which has no block of `kind`; None: any doubt (parse it)."""
-    if "\t" in text or "\\" in text or any(c in text for c in _ODD_BREAKS):
-        return None  # escapes, tabs, lines not ended by \n
-    if "\r" in text and re.search(r"\r(?!\n)", text):
-        return None
-    if ("'number" in text or '"number' in text) and _QUOTED_NUMBER.search(text):
-        return None
-    body = "\n" + text  # every line starts after a "\n": quick searches for it
-    if len(_NUMBER_LINE.findall(body)) != 1:
-        return None
-    auto = _AUTO_LINE.search(body)
-    if auto is None:
-        return None
-    if kind is not None:
-        own = _KIND_LINE.findall(body)
-        value = own[0].split("#")[0].strip().strip("\"'") if len(own) == 1 else None
-        if value != kind or re.search(rf"\n[\"']?{re.escape(kind)}[\"']?[ \t]*:", body):
+def _line_span(raw: bytes, line: int) -> tuple[int, int] | None:
+    """Where, in `raw`, the value of `number: auto` stands when it is all of `line`
+    (1-based, as the parser counted it) but for a comment; None: any doubt."""
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    for _n in range(line - 1):
+        start = raw.find(b"\n", start) + 1
+        if not start:
             return None
-    if _ODD_LINE.search(body):
-        return None  # a document marker, a flow collection, a wrapped scalar
-    for line in _marked(text):
-        if line.count('"') % 2 or line.count("'") % 2 or line.count("[") != line.count("]"):
-            return None  # a quoted scalar or flow collection going on to the next line
-        if line.count("{") != line.count("}"):
-            return None
-    return auto.start(1) - 1, auto.end(1) - 1
+    end = raw.find(b"\n", start)
+    end = len(raw) if end < 0 else end
+    if _OTHER_BREAKS.search(raw, 0, end + 1):
+        return None  # lines the parser counts otherwise than "\n" does
+    match = _AUTO_LINE.fullmatch(raw, start, end)
+    return match.span(1) if match else None
 
 
-def _marked(text: str) -> Iterator[str]:
-    """The lines of `text` with a quote or a bracket, in order."""
-    starts = set()
-    for mark in "\"'[]{}":
-        at = text.find(mark)
-        while at >= 0:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            end = text.find("\n", at)
-            at = text.find(mark, len(text) if end < 0 else end)
-    for start in sorted(starts):
-        end = text.find("\n", start)
-        yield text[start : len(text) if end < 0 else end]
+def _parsed_span(raw: bytes, kind: str | None, toml: bool) -> tuple[int, int] | None:
+    """Where, in `raw`, the value `auto` of the right `number` key stands, as a parse of
+    the file finds it (`_yaml_span`, `_toml_span`)."""
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    text = raw[bom:].decode("utf-8")
+    span = _toml_span(text, kind) if toml else _yaml_span(text, kind)
+    if span is None:
+        return None
+    start = bom + len(text[: span[0]].encode("utf-8"))
+    return start, start + len(text[span[0] : span[1]].encode("utf-8"))
 
 
 def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
@@ -219,8 +196,7 @@ def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> Non
     try:
         with atomic_file(path, durable=durable) as out:
             out.write(content)
-            os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
-            untouched(path, fingerprint)  # still the file that was read
+            os.fchmod(out.fileno(), untouched(path, fingerprint))  # still the file read
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)

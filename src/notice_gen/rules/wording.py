@@ -4,6 +4,7 @@ that bring a clerk's wording into that form."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,9 +55,13 @@ PROVINCE_COMMITTEE = re.compile(r"TỈNH (ỦY|UỶ)")
 LEGACY_FONT = re.compile(r"^(\.Vn|VNI[- ])", re.I)  # TCVN3 and VNI fonts: not Unicode
 
 
+_DASH, _TAIL = re.compile(r"^[-–+•]\s*"), re.compile(r"[;,.\s]+$")  # around an entry
+
+
+@lru_cache(maxsize=1024)
 def bare(item: str) -> str:
     """A Nơi nhận entry without the leading dash and the trailing punctuation."""
-    return re.sub(r"[;,.\s]+$", "", re.sub(r"^[-–+•]\s*", "", item.strip()))
+    return _TAIL.sub("", _DASH.sub("", item.strip()))
 
 
 def archive_body(archive: str, rules: Profile) -> str:
