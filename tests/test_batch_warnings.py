@@ -48,7 +48,8 @@ def test_a_record_numbered_by_the_register_keeps_its_warnings(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NOTICE_GEN_REGISTER", raising=False)
     text = BASE.read_text("utf-8").replace("number: 5", "number: auto")
-    text = text.replace("place: Lâm Đồng\n", "place: Lâm Đồng\nintro: Giao *Sở Tài chính chủ trì.\n")
+    intro = "intro: Giao *Sở Tài chính chủ trì.\n"
+    text = text.replace("place: Lâm Đồng\n", f"place: Lâm Đồng\n{intro}")
     (tmp_path / "ho-so").mkdir()
     (tmp_path / "ho-so" / "a.yaml").write_text(text, "utf-8")
     result = cli("batch", "ho-so", "-o", "out", "-j", "1")

@@ -350,3 +350,29 @@ def test_settling_one_run_while_another_takes_numbers_never_deadlocks(location):
         for thread in threads:
             thread.join()
     assert failures == []
+
+
+def test_numbering_a_batch_reads_the_book_by_its_indexes(tmp_path):
+    """A year's book holds thousands of rows: taking, confirming and looking up numbers
+    searches an index, never reads every row."""
+    from notice_gen.register.model import Request
+
+    with open_register(tmp_path / "so.sqlite") as register:
+        sources = [f"hop.csv#row={n}" for n in range(1, 41)]
+        for source in sources[:20]:
+            issue(register, VP_2026, source)
+        connection = register.backend.connection
+        statements: list[str] = []
+        connection.set_trace_callback(statements.append)
+        taken = register.take([Request(VP_2026, s, TB) for s in sources])
+        assert taken == list(range(1, 41))
+        pairs = zip(taken[20:39], sources[20:39], strict=True)
+        written = [Entry(VP_2026, n, source=s, kind=TB) for n, s in pairs]
+        register.settle(written, [(VP_2026, 40)], "document not written")
+        assert register.number_for(sources[3], TB) == 4
+        connection.set_trace_callback(None)
+        reads = [s for s in statements if s.lstrip().startswith("SELECT") and "numbers" in s]
+        assert len(reads) >= 3
+        for statement in reads:
+            plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
+            assert not [p for p in plan if p[3].startswith("SCAN numbers")], statement

@@ -20,6 +20,9 @@ from .model import DuplicateNumber, Entry, RegisterError, Request, Series
 DEFAULT_FILE = "so-van-ban-di.sqlite"
 ENVIRONMENT = "NOTICE_GEN_REGISTER"
 
+# the numbers a document holds: the rows of the index numbers_by_source, which a query
+# uses only when its WHERE says all of this
+HELD = "status <> 'void' AND source <> ''"
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS counters (
         issuer TEXT NOT NULL, scope TEXT NOT NULL, kind TEXT NOT NULL, secret INTEGER NOT NULL,
@@ -34,8 +37,8 @@ SCHEMA = (
         archive TEXT NOT NULL, copies INTEGER, note TEXT NOT NULL, void_reason TEXT NOT NULL,
         changed TEXT NOT NULL,
         PRIMARY KEY (issuer, scope, kind, secret, body, number))""",
-    """CREATE UNIQUE INDEX IF NOT EXISTS numbers_by_source ON numbers (source, doc_kind)
-        WHERE status <> 'void' AND source <> ''""",
+    f"CREATE UNIQUE INDEX IF NOT EXISTS numbers_by_source ON numbers (source, doc_kind) "
+    f"WHERE {HELD}",
 )
 SERIES = "issuer = ? AND scope = ? AND kind = ? AND secret = ? AND body = ?"
 ENTRY_COLUMNS = (
@@ -119,7 +122,7 @@ class Register:
     def number_for(self, source: str, kind: str) -> int | None:
         """The number already given to this source and kind (not a cancelled one)."""
         rows = self._q(
-            "SELECT number FROM numbers WHERE source = ? AND doc_kind = ? AND status <> 'void'",
+            f"SELECT number FROM numbers WHERE source = ? AND doc_kind = ? AND {HELD}",
             (source, kind),
         )
         return rows[0][0] if rows and source else None
@@ -354,7 +357,7 @@ class Register:
         for part in _parts(sorted(sources)):
             for r in self._q(
                 "SELECT issuer, scope, kind, secret, body, number, source, doc_kind FROM numbers "
-                f"WHERE status <> 'void' AND source IN ({', '.join('?' * len(part))})",
+                f"WHERE {HELD} AND source IN ({', '.join('?' * len(part))})",
                 part,
             ):
                 held[(r[6], r[7])] = (Series(r[0], r[1], r[2], bool(r[3]), r[4]), int(r[5]))
