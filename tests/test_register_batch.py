@@ -5,9 +5,12 @@ chunks, a document not written gives its number back, two batches share one regi
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,12 +21,13 @@ from notice_gen.docx.template import builtin_templates
 from notice_gen.pipeline import batch as batch_module
 from notice_gen.pipeline.numbering import Numbers
 from notice_gen.register import open_register
-from notice_gen.register.model import RegisterError
+from notice_gen.register.model import Entry, RegisterError, Request, Series
 from test_numbering import number_line, state
 
 pytest_plugins = ("register_fixtures",)
 
 BASE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
+TB = "thong-bao-ket-luan"
 ROWS = 24  # 3 jobs a chunk on 2 cores: 8 chunks, shared by 2 workers
 
 
@@ -279,3 +283,57 @@ def test_a_batch_writes_each_number_where_its_record_says_auto(tmp_path):
         assert [(e.number, e.source) for e in book.entries()] == [
             (1, "ho-so/a.yaml"), (2, "ho-so/b.yaml"), (3, "ho-so/c.yaml"), (4, "ho-so/d.yaml")
         ]  # fmt: skip
+
+
+def test_numbers_are_confirmed_with_the_next_chunks_numbers(location):
+    numbers = Numbers(location)
+    vp = Series("VP", "2026", "*")
+
+    def asked(*rows: int) -> list[Request | str | None]:
+        return [Request(vp, f"s.csv#row={n}", TB) for n in rows]
+
+    def row(n: int) -> Entry:
+        return Entry(
+            vp, n, f"{n:02d}/TB-VP", kind=TB, subject=f"Về việc {n}", source=f"s.csv#row={n}"
+        )
+
+    assert numbers.take([0, 1], asked(1, 2)) == [1, 2]
+    numbers.written(0, row(1))  # its document is written
+    assert numbers.take([2], asked(3)) == [3]
+    with open_register(location) as book:
+        listed = [(e.number, e.status, e.subject) for e in book.entries()]
+    assert listed == [(1, "issued", "Về việc 1"), (2, "reserved", ""), (3, "reserved", "")]
+    numbers.written(2, row(3))
+    numbers.settle({0: "written", 1: "failed", 2: "written"}, {})
+    with open_register(location) as book:
+        listed = [(e.number, e.status, e.subject) for e in book.entries()]
+    assert listed == [(1, "issued", "Về việc 1"), (2, "void", ""), (3, "issued", "Về việc 3")]
+
+
+def test_a_batch_killed_midway_has_confirmed_the_documents_it_wrote(tmp_path):
+    """Numbers are confirmed as documents are written (with the next chunk's numbers), so
+    a batch killed midway leaves its book saying what it issued; `--resume` then issues
+    the rest, 01 to N, each row once."""
+    rows = 1200  # 38 chunks of 32: many chunks are numbered after documents are written
+    args = [sheet(tmp_path / "s.csv", rows), "--base", BASE, "-o", tmp_path / "out"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "notice_gen", "batch", *map(str, args)],
+        stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while len(list((tmp_path / "out").glob("*.docx"))) < 600 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)  # the parent and both workers at once
+    process.wait()
+    with open_register("so-van-ban-di.sqlite") as book:
+        issued = [e for e in book.entries() if e.status == "issued"]
+    assert issued  # confirmed while the batch ran
+    for entry in issued:  # each for a document written, which prints its number
+        row = entry.source.rpartition("=")[2]
+        assert number_line(tmp_path / "out" / f"s-{row}.docx") == f"Số: {entry.number:02d}/TB-VP"
+    resumed = cli("batch", *args, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    with open_register("so-van-ban-di.sqlite") as book:
+        listed = [(e.number, e.source, e.status) for e in book.entries()]
+    expected = [(n, f"s.csv#row={n + 1}", "issued") for n in range(1, rows + 1)]
+    assert sorted(listed) == expected

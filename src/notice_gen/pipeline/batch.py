@@ -480,7 +480,7 @@ def run(
             book = journal(out_dir)
             if pinned:
                 every = sorted([*todo, *skip])
-                chunks = _numbered(pinned, jobs, every, skip, settings, numbers, entries)
+                chunks = _numbered(pinned, jobs, every, skip, settings, numbers)
             else:
                 made = in_chunks(pool, produce, [jobs[i] for i in todo], [settings] * len(todo))
                 at = iter(todo)
@@ -530,12 +530,11 @@ def _numbered(
     skip: set[int],
     settings: Settings,
     numbers: Numbers,
-    entries: dict[int, Entry],
 ) -> Iterator[list[tuple[int, Result]]]:
     """The jobs `indexes` numbered from the register, results a chunk at a time in order:
     a worker validates a chunk and keeps its records (`prepare`), the register numbers it
     here, chunks in order (numbers follow the sources), and the same worker makes its
-    documents (`complete`); the rows of the book to confirm go into `entries`. While no
+    documents (`complete`); the rows of the book to confirm go to `numbers`. While no
     register is named and no record said `auto` yet, prepared chunks wait: a number typed
     by hand is claimed only if the default register comes into use."""
 
@@ -554,7 +553,7 @@ def _numbered(
         made = []
         for i, result, entry in chunk:
             if entry is not None:
-                entries[i] = entry
+                numbers.written(i, entry)
             if result is not None:
                 made.append((i, result))
         yield made

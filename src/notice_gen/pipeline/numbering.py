@@ -287,13 +287,14 @@ def confirmed(plan: Numbered | None, printed: str = "") -> Entry | None:
 
 class Numbers:
     """The numbers of one batch run: taken a chunk of jobs at a time, in source order,
-    each chunk in one transaction; confirmed for the documents written and released for the
-    others at the end, in another."""
+    each chunk in one transaction, which also confirms the numbers of the documents written
+    since; the last confirmed, and those of the documents not written released, at the end."""
 
     def __init__(self, where: str | None, maybe: bool = False) -> None:
         self.book = open_register(where) if where else None
         self.maybe = maybe  # no register named, but a record may say `auto`: not known yet
-        self.taken: dict[int, tuple[Series, int]] = {}  # job index -> its number
+        self.taken: dict[int, tuple[Series, int]] = {}  # job index -> its number, reserved
+        self.made: dict[int, Entry] = {}  # job index -> its row: written, not confirmed yet
 
     @property
     def asked(self) -> bool:
@@ -312,13 +313,21 @@ class Numbers:
             self.maybe = False
         return not self.maybe
 
+    def written(self, index: int, entry: Entry) -> None:
+        """Job `index`'s document is written: its row `entry` is confirmed with the next
+        numbers taken, in their transaction, or when the run settles."""
+        self.made[index] = entry
+
     def take(self, indexes: list[int], requests: list[Request | str | None]) -> list[Taken]:
         """The numbers of the jobs `indexes` (what `request` said of each), in one
-        transaction."""
+        transaction, which confirms the rows `written` since the last."""
         if self.book is None:
             return [None] * len(requests)
         asked = [(i, r) for i, r in zip(indexes, requests, strict=True) if isinstance(r, Request)]
-        numbers = iter(self.book.take([r for _i, r in asked]))
+        numbers = iter(self.book.take([r for _i, r in asked], list(self.made.values())))
+        for i in self.made:
+            self.taken.pop(i, None)
+        self.made = {}
         taken: list[Taken] = []
         for i, r in zip(indexes, requests, strict=True):
             if not isinstance(r, Request):
@@ -340,7 +349,7 @@ class Numbers:
         same source is given it again."""
         if self.book is None:
             return
-        confirm, release = [], []
+        confirm, release, entries = [], [], {**entries, **self.made}
         for i, number in self.taken.items():
             status = statuses.get(i)
             if status in ("written", "unchanged", "skipped") and i in entries:

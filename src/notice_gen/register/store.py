@@ -187,18 +187,25 @@ class Register:
         last, else cancel it with `reason` (never reused). Issued numbers are left alone."""
         self.release_all([(series, number)], reason)
 
-    def take(self, requests: Sequence[Request]) -> list[int | RegisterError]:
+    def take(
+        self, requests: Sequence[Request], written: Sequence[Entry] = ()
+    ) -> list[int | RegisterError]:
         """Numbers for many documents in one transaction, a few statements per series:
         series by series in a fixed order (two runs never wait on each other), each
         series' requests in the order given. `auto` gets the next number of its series (or
         the one its document has already), a number typed by hand is claimed. A request
         refused gets its `RegisterError` (a duplicate, a cancelled number, a document
-        registered in another series); the others are not affected."""
+        registered in another series); the others are not affected. The rows `written`
+        (documents written since) are confirmed in the same transaction."""
         given: list[int | RegisterError] = [RegisterError("")] * len(requests)
         groups: dict[Series, list[int]] = {}
         for i, request in enumerate(requests):
             groups.setdefault(request.series, []).append(i)
         with self.together():
+            if written:
+                for series in sorted({e.series for e in written} | set(groups), key=_key):
+                    self._lock(series)
+                self.confirm_all(written)
             for series in sorted(groups, key=_key):
                 self._take(series, [(i, requests[i]) for i in groups[series]], given)
         return given
