@@ -4,6 +4,7 @@ writes nothing twice; the books read back as a clerk would read them."""
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import signal
@@ -73,6 +74,22 @@ def test_a_failed_write_leaves_neither_the_document_nor_a_temporary_file(tmp_pat
     with pytest.raises(IsADirectoryError):
         atomic_write(folder / "a.bin", b"x" * 10)
     assert sorted(p.name for p in folder.iterdir()) == ["a.bin"]
+
+
+def test_a_write_in_parts_is_whole_and_a_full_disk_keeps_the_old_file(tmp_path, monkeypatch):
+    write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: write(fd, bytes(data[:3])))
+    atomic_write(tmp_path / "a.bin", b"0123456789")
+    assert (tmp_path / "a.bin").read_bytes() == b"0123456789"
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        atomic_write(tmp_path / "a.bin", b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
+    assert (tmp_path / "a.bin").read_bytes() == b"0123456789"
 
 
 def test_put_keeps_a_file_it_did_not_write_and_writes_a_new_one_once(tmp_path):

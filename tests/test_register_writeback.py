@@ -200,3 +200,11 @@ def test_the_line_where_the_parse_found_the_key_is_looked_at_first(
     path = write(tmp_path, text.replace("\n", "\r\n"), name, b"\xef\xbb\xbf")
     assert write_number(path, 7, stamp(path), "thong-bao-ket-luan", line=line)
     assert path.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o664])
+def test_the_record_keeps_its_permissions(tmp_path, mode):
+    path = write(tmp_path, RECORD)
+    path.chmod(mode)  # private to its clerk, or shared with the office's group
+    assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
+    assert path.stat().st_mode & 0o777 == mode

@@ -39,25 +39,43 @@ def _temporary(path: str) -> tuple[int, str]:
             continue
 
 
-def atomic_write(path: Path | str, data: bytes, *, durable: bool = True) -> None:
+def atomic_write(
+    path: Path | str, data: bytes, *, durable: bool = True, mode: int | None = None
+) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path`;
-    `durable` also waits until the data is on disk before the rename."""
-    with atomic_file(path, durable=durable) as handle:
-        handle.write(data)
+    `durable` also waits until the data is on disk before the rename; `mode`: its
+    permissions, else those open() gives a new file."""
+    with _swapped(os.fspath(path)) as fd:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:  # a write may take only part of it (a signal, a full disk)
+            view = view[os.write(fd, view) :]
+        if durable:
+            os.fsync(fd)
 
 
 @contextlib.contextmanager
 def atomic_file(path: Path | str, *, durable: bool = True) -> Iterator[BinaryIO]:
     """A file to write `path` piece by piece: a temporary file beside it, renamed over
     `path` when the block ends (`durable`: put on disk first), removed when it fails."""
-    path = os.fspath(path)
+    with _swapped(os.fspath(path)) as fd, open(fd, "wb", closefd=False) as handle:
+        yield handle
+        if durable:
+            handle.flush()
+            os.fsync(fd)
+
+
+@contextlib.contextmanager
+def _swapped(path: str) -> Iterator[int]:
+    """A new temporary file beside `path`, open for the block, then renamed over `path`;
+    removed when the block fails."""
     fd, tmp = _temporary(path)
     try:
-        with open(fd, "wb") as handle:
-            yield handle
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+        try:
+            yield fd
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ..atomic import atomic_file
+from ..atomic import atomic_write
 from ..errors import OutputError
 from ..i18n import _
 from ..record.limits import head_and_status
@@ -194,9 +194,7 @@ def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> Non
     """`content` over `path` with its mode, atomically, while `path` is still the file
     that was read (`fingerprint`)."""
     try:
-        with atomic_file(path, durable=durable) as out:
-            out.write(content)
-            os.fchmod(out.fileno(), untouched(path, fingerprint))  # still the file read
+        atomic_write(path, content, durable=durable, mode=untouched(path, fingerprint))
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
