@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
-from itertools import chain
+from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -542,12 +542,13 @@ def _numbered(
         return ([jobs[i] for i in span], span)
 
     def then(ready: list[tuple[list[int], Any]], last: bool) -> list[tuple[Any, ...]] | None:
-        if not numbers.decide(chain.from_iterable(asks for _s, asks in ready), last):
+        asks = list(chain.from_iterable(asks for _s, asks in ready))
+        if not numbers.decide(asks, last):
             return None
-        return [
-            (span, numbers.take(span, asks), [i in skip for i in span], settings)
-            for span, asks in ready
-        ]
+        spans = [span for span, _asks in ready]
+        taken = iter(numbers.take(list(chain.from_iterable(spans)), asks))  # one transaction
+        return [(span, list(islice(taken, len(span))), [i in skip for i in span], settings)
+                for span in spans]  # fmt: skip
 
     for chunk in two_steps(workers, indexes, (prepare, first), then, complete):
         made = []
