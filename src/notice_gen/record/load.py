@@ -273,6 +273,7 @@ _NULL, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _ITEM = re.compile(r"\s*[-–+•]\s")
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]")  # `&name`; `&` before a space or an end is text
 
 
 def _yaml(text: str, path: Path) -> tuple[Any, _Builder]:
@@ -282,7 +283,7 @@ def _yaml(text: str, path: Path) -> tuple[Any, _Builder]:
     when anything comes near a bound, or a mark of aliases or escapes is in the text,
     `limits` checks the whole tree, so that its message is the one given."""
     node = _compose(text, path)
-    if node is not None and "&" in text:  # no anchor without `&`, no alias without one
+    if node is not None and _ANCHOR.search(text):  # no alias without an anchor
         limits.check_nodes(node, path)
     builder = _Builder(text, path)
     try:
