@@ -1,8 +1,8 @@
 """The cost of `number: auto`, measured side by side in one run.
 
 A 2,000-document `notice-gen batch` with fixed numbers (no register) beside the same
-batch with `number: auto` (numbers from a fresh SQLite register, taken a chunk at a time,
-confirmed at the end; record files get their number written back), as a 2,000-row CSV and
+batch with `number: auto` (numbers from a fresh SQLite register, taken a chunk at a time and
+confirmed with the next; record files get their number written back), as a 2,000-row CSV and
 as a folder of 2,000 YAML records; each as a new process with `--jobs` = cores, the two
 alternating for `--rounds` rounds (the best of each counts, against a busy machine).
 Prints both rates and the ratio (goal: auto within 15 % of fixed), in a folder of the
@@ -13,9 +13,11 @@ the disk's.
 Nothing is deleted until the end: on a file system without a journal (this machine's
 ext4), Linux does not reuse an inode deleted in the last minute (six while its block is
 unwritten), and creating a file then costs one step per such inode in its group; a
-round's clean-up would slow the next round. Writing a number back replaces the record
-file, so a folder batch with `number: auto` deletes one inode per record as it goes and
-pays that cost itself on such a disk.
+round's clean-up would slow the next round. Writing a number back renames a new record
+file over the old one: ext4 then starts writing the new file to disk at once (its
+`auto_da_alloc`, which keeps a replaced file whole after a power cut: the batch syncs
+nothing) and frees the old inode, which on such a disk slows every later file of the batch.
+A folder batch with `number: auto` pays both on a disk, neither on /dev/shm.
     python bench/register.py [--records N] [--rounds R] [--register postgresql://…]
 """
 
