@@ -140,3 +140,13 @@ def test_a_shallow_text_has_no_line_starting_that_wide(parts, width):
         assert widest < width
     elif all(mark not in text for mark in "\r\u2028") and width > 0:
         assert widest >= width
+
+
+def test_a_record_read_already_is_refused_with_its_own_size(tmp_path):
+    """A batch reads a record once, at most one byte past the limit, for its fingerprint
+    and its parse: the message still gives the file's size."""
+    path = tmp_path / "a.yaml"
+    path.write_text("kind: thong-bao-ket-luan\n# " + "x" * 3 * 1024 * 1024 + "\n", "utf-8")
+    for raw in (None, limits.head(path)):
+        with pytest.raises(RecordError, match="the file is 3072 KB; a record may have 2048 KB"):
+            read(path, raw)

@@ -284,18 +284,21 @@ def test_a_batch_writes_each_number_where_its_record_says_auto(tmp_path):
         ]  # fmt: skip
 
 
+VP = Series("VP", "2026", "*")
+
+
+def asked(*rows: int) -> list[Request | str | None]:
+    """What the jobs of these sheet rows ask of the register: a number each."""
+    return [Request(VP, f"s.csv#row={n}", TB) for n in rows]
+
+
+def row(n: int) -> Entry:
+    """The book's row of the document of sheet row `n`, numbered `n`."""
+    return Entry(VP, n, f"{n:02d}/TB-VP", kind=TB, subject=f"Về việc {n}", source=f"s.csv#row={n}")
+
+
 def test_numbers_are_confirmed_with_the_next_chunks_numbers(location):
     numbers = Numbers(location)
-    vp = Series("VP", "2026", "*")
-
-    def asked(*rows: int) -> list[Request | str | None]:
-        return [Request(vp, f"s.csv#row={n}", TB) for n in rows]
-
-    def row(n: int) -> Entry:
-        return Entry(
-            vp, n, f"{n:02d}/TB-VP", kind=TB, subject=f"Về việc {n}", source=f"s.csv#row={n}"
-        )
-
     assert numbers.take([0, 1], asked(1, 2)) == [1, 2]
     numbers.written(0, row(1))  # its document is written
     assert numbers.take([2], asked(3)) == [3]
@@ -336,3 +339,52 @@ def test_a_batch_killed_midway_has_confirmed_the_documents_it_wrote(tmp_path):
         listed = [(e.number, e.source, e.status) for e in book.entries()]
     expected = [(n, f"s.csv#row={n + 1}", "issued") for n in range(1, rows + 1)]
     assert sorted(listed) == expected
+
+
+def test_a_record_edited_once_its_document_is_written_keeps_its_number(tmp_path, monkeypatch):
+    """The document carries its number: the number stays issued to it, the edit is kept,
+    and the clerk is told; the next run writes the same number back."""
+    path = state(tmp_path / "ho-so" / "r1.yaml")
+    real = batch_module.put
+
+    def put_then_edit(*args, **kwargs):
+        done = real(*args, **kwargs)
+        path.write_text(path.read_text("utf-8") + "# sửa tay\n", "utf-8")
+        return done
+
+    monkeypatch.setattr(batch_module, "put", put_then_edit)
+    result = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {path} changed while its document was being made; its number was not "
+        "written back: render it again"
+    ) in result.stderr.splitlines()
+    assert number_line(tmp_path / "out" / "r1.docx") == "Số: 01/TB-VP"
+    assert path.read_text("utf-8").endswith("# sửa tay\n") and "number: auto" in path.read_text()
+    with open_register("so-van-ban-di.sqlite") as book:
+        assert [(e.number, e.status) for e in book.entries()] == [(1, "issued")]
+    monkeypatch.setattr(batch_module, "put", real)
+    again = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
+    assert again.exit_code == 0, again.output
+    assert "number: 1  # số do sổ đăng ký cấp" in path.read_text("utf-8")
+
+
+def test_a_number_cancelled_while_its_document_is_made_is_told_the_rest_confirmed(location):
+    numbers = Numbers(location)
+    assert numbers.take([0, 1], asked(1, 2)) == [1, 2]
+    with open_register(location) as book:  # a clerk, while the batch runs
+        book.void(VP, 1, "giấy mời đã hủy")
+    numbers.written(0, row(1))
+    numbers.written(1, row(2))
+    assert numbers.take([2], asked(3)) == [3]  # the batch goes on
+    numbers.written(2, row(3))
+    with pytest.raises(RegisterError) as refused:
+        numbers.settle({0: "written", 1: "written", 2: "written"}, {})
+    assert str(refused.value) == (
+        "s.csv#row=1: number 01 of series VP 2026 was cancelled (giấy mời đã hủy) while its "
+        "document was being made; render it again for a new number"
+    )
+    with open_register(location) as book:
+        assert [(e.number, e.status) for e in book.entries()] == [
+            (1, "void"), (2, "issued"), (3, "issued")
+        ]  # fmt: skip

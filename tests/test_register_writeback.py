@@ -208,3 +208,23 @@ def test_the_record_keeps_its_permissions(tmp_path, mode):
     path.chmod(mode)  # private to its clerk, or shared with the office's group
     assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
     assert path.stat().st_mode & 0o777 == mode
+
+
+def test_an_edit_saved_while_the_number_is_written_is_kept(tmp_path, monkeypatch):
+    """The file is compared last, just before the new one replaces it; until then the new
+    one is readable by its owner alone (a record kept private stays private)."""
+    path = write(tmp_path, RECORD)
+    path.chmod(0o640)
+    before, sync, seen = stamp(path), os.fsync, []
+
+    def saved_meanwhile(fd: int) -> None:
+        seen.extend(p.stat().st_mode & 0o777 for p in tmp_path.glob(".tb.yaml.*.tmp"))
+        path.write_text(RECORD.replace("Mời họp", "Mời họp giao ban"), "utf-8")
+        sync(fd)
+
+    monkeypatch.setattr(os, "fsync", saved_meanwhile)
+    with pytest.raises(OutputError, match=r"tb.yaml changed while its document was being made"):
+        write_number(path, 7, before, "thong-bao-ket-luan")
+    assert seen == [0o600]
+    assert "Mời họp giao ban" in path.read_text("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]

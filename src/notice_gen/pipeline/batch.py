@@ -369,7 +369,10 @@ def produce(job: Job, settings: Settings, planned: Numbered | None = None) -> Re
             target, data, job.recorded, force=settings.force, durable=False, digest=digest
         )
         if planned and result.status in ("written", "unchanged"):
-            planned.write_back()
+            try:
+                planned.write_back()
+            except OutputError as exc:  # the document is written: its number stays its own
+                result.warnings.append(str(exc))
     except WriteError as exc:
         result.error, result.exit_code = str(exc), 1
     except OSError as exc:

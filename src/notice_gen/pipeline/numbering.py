@@ -295,6 +295,7 @@ class Numbers:
         self.maybe = maybe  # no register named, but a record may say `auto`: not known yet
         self.taken: dict[int, tuple[Series, int]] = {}  # job index -> its number, reserved
         self.made: dict[int, Entry] = {}  # job index -> its row: written, not confirmed yet
+        self.refused: list[tuple[Entry, RegisterError]] = []  # rows the register refused
 
     @property
     def asked(self) -> bool:
@@ -324,7 +325,12 @@ class Numbers:
         if self.book is None:
             return [None] * len(requests)
         asked = [(i, r) for i, r in zip(indexes, requests, strict=True) if isinstance(r, Request)]
-        numbers = iter(self.book.take([r for _i, r in asked], list(self.made.values())))
+        made = list(self.made.values())
+        with self.book.together():
+            self.book.lock([*(e.series for e in made), *(r.series for _i, r in asked)])
+            refused = self.book.confirm_all(made)
+            numbers = iter(self.book.take([r for _i, r in asked]))
+        self.refused += refused
         for i in self.made:
             self.taken.pop(i, None)
         self.made = {}
@@ -343,23 +349,26 @@ class Numbers:
 
     def settle(self, statuses: dict[int, str], entries: dict[int, Entry]) -> None:
         """Confirm the numbers of the documents written (`statuses`: job index -> result
-        status, `entries`: their rows of the book), release those of the documents that
-        failed. A job without a result (the run stopped: interrupted, or a failure here)
-        keeps its number reserved: a worker may have printed it, and the next run of the
-        same source is given it again."""
+        status, `entries`: their rows of the book, besides those `written`), release those
+        of the documents that failed. A job without a result (the run stopped: interrupted,
+        or a failure here) keeps its number reserved: a worker may have printed it, and the
+        next run of the same source is given it again. Raises `RegisterError` saying which
+        documents' numbers the register refused (cancelled while they were made)."""
         if self.book is None:
             return
-        confirm, release, entries = [], [], {**entries, **self.made}
+        rows, confirm, release = {**entries, **self.made}, [], []
         for i, number in self.taken.items():
             status = statuses.get(i)
-            if status in ("written", "unchanged", "skipped") and i in entries:
-                confirm.append(entries[i])
+            if status in ("written", "unchanged", "skipped") and i in rows:
+                confirm.append(rows[i])
             elif status:
                 release.append(number)
         try:
-            self.book.settle(confirm, release, "document not written")
+            self.refused += self.book.settle(confirm, release, "document not written")
         finally:
             self.book.close()
+        if self.refused:  # the documents are written: their numbers are left as they are
+            raise RegisterError("\n".join(str(exc) for _entry, exc in self.refused))
 
 
 def numbers_for(jobs: list[Any], location: str | None) -> Numbers:

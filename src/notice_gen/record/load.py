@@ -186,7 +186,7 @@ def read(path: Path, raw: bytes | None = None) -> Source:
     """Parse one file, without following `extends`; a recently read, unchanged file
     (an organisation file shared by a batch) is not parsed again. `raw`: the file's
     bytes, read already (parsed, not kept). Do not modify the result."""
-    if raw is not None:
+    if raw is not None and len(raw) <= limits.MAX_FILE_BYTES:  # else it says the file's size
         return _parse(path, len(raw), raw)
     try:
         stat = path.stat()

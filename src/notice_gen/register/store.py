@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -175,8 +175,17 @@ class Register:
             raise
 
     def confirm(self, entry: Entry) -> None:
-        """The document was written: record its row in the book."""
-        self.confirm_all([entry])
+        """The document was written: record its row in the book; `RegisterError` when it
+        cannot be (`confirm_all`)."""
+        for _entry, refusal in self.confirm_all([entry]):
+            raise refusal
+
+    def lock(self, series: Iterable[Series]) -> None:
+        """Lock `series` until the transaction under way (`together`) ends, in the fixed
+        order every change takes them in, so that two runs never wait on each other: what
+        changes several series locks them all first."""
+        for one in sorted(set(series), key=_key):
+            self._lock(one)
 
     def claim(self, entry: Entry) -> None:
         """Register a number typed by hand; `DuplicateNumber` when another document has it."""
@@ -187,58 +196,52 @@ class Register:
         last, else cancel it with `reason` (never reused). Issued numbers are left alone."""
         self.release_all([(series, number)], reason)
 
-    def take(
-        self, requests: Sequence[Request], written: Sequence[Entry] = ()
-    ) -> list[int | RegisterError]:
+    def take(self, requests: Sequence[Request]) -> list[int | RegisterError]:
         """Numbers for many documents in one transaction, a few statements per series:
         series by series in a fixed order (two runs never wait on each other), each
         series' requests in the order given. `auto` gets the next number of its series (or
         the one its document has already), a number typed by hand is claimed. A request
         refused gets its `RegisterError` (a duplicate, a cancelled number, a document
-        registered in another series); the others are not affected. The rows `written`
-        (documents written since) are confirmed in the same transaction."""
+        registered in another series); the others are not affected."""
         given: list[int | RegisterError] = [RegisterError("")] * len(requests)
         groups: dict[Series, list[int]] = {}
         for i, request in enumerate(requests):
             groups.setdefault(request.series, []).append(i)
         with self.together():
-            if written:
-                for series in sorted({e.series for e in written} | set(groups), key=_key):
-                    self._lock(series)
-                self.confirm_all(written)
             for series in sorted(groups, key=_key):
                 self._take(series, [(i, requests[i]) for i in groups[series]], given)
         return given
 
-    def confirm_all(self, entries: Sequence[Entry]) -> None:
-        """The documents were written: record their rows in the book, in one transaction."""
+    def confirm_all(self, entries: Sequence[Entry]) -> list[tuple[Entry, RegisterError]]:
+        """The documents were written: record their rows in the book, in one transaction. A
+        row that cannot be confirmed (its number cancelled meanwhile, or never reserved for
+        its document) is left as it is: returns those entries, each with why."""
+        refused: list[tuple[Entry, RegisterError]] = []
         with self.together():
             for series, group in _by_series(entries, lambda e: e.series):
                 self._lock(series)
                 rows = self._rows(series, [e.number for e in group])
+                done = []
                 for entry in group:
-                    row = rows.get(entry.number)
-                    if row is None:
-                        raise RegisterError(
-                            _("number {number:02d} of series {series} was never reserved for "
-                              "{source}").format(
-                                number=entry.number, series=entry.series, source=entry.source
-                            )
-                        )  # fmt: skip
-                    self._check_holder(entry, row)
-                self.backend.many(UPDATE, [_updated(e) for e in group])
+                    try:
+                        self._check_written(entry, rows.get(entry.number))
+                    except RegisterError as exc:
+                        refused.append((entry, exc))
+                    else:
+                        done.append(entry)
+                self.backend.many(UPDATE, [_updated(e) for e in done])
+        return refused
 
     def settle(
         self, entries: Sequence[Entry], numbers: Sequence[tuple[Series, int]], reason: str
-    ) -> None:
+    ) -> list[tuple[Entry, RegisterError]]:
         """`confirm_all(entries)` and `release_all(numbers, reason)` in one transaction,
-        every series they touch locked first in the fixed order (as `take` locks them, so
-        that two runs never wait on each other)."""
+        every series they touch locked first (`lock`); returns the entries refused."""
         with self.together():
-            for series in sorted({e.series for e in entries} | {s for s, _n in numbers}, key=_key):
-                self._lock(series)
-            self.confirm_all(entries)
+            self.lock([*(e.series for e in entries), *(s for s, _n in numbers)])
+            refused = self.confirm_all(entries)
             self.release_all(numbers, reason)
+        return refused
 
     def release_all(self, numbers: Sequence[tuple[Series, int]], reason: str) -> None:
         """`release` each of `numbers` (series, number), in one transaction."""
@@ -393,6 +396,23 @@ class Register:
             ):
                 rows[int(r[0])] = dict(zip(names, r[1:], strict=True))
         return rows
+
+    def _check_written(self, entry: Entry, row: dict[str, Any] | None) -> None:
+        """Raise `RegisterError` when the number of a document written is not its own."""
+        if row is None:
+            raise RegisterError(
+                _("number {number:02d} of series {series} was never reserved for {source}")
+                .format(number=entry.number, series=entry.series, source=entry.source)
+            )  # fmt: skip
+        own = (row["source"], row["doc_kind"]) == (entry.source, entry.kind)
+        if row["status"] == "void" and own:
+            raise RegisterError(
+                _("{source}: number {number:02d} of series {series} was cancelled ({reason}) "
+                  "while its document was being made; render it again for a new number")
+                .format(source=entry.source, number=entry.number, series=entry.series,
+                        reason=row["void_reason"])
+            )  # fmt: skip
+        self._check_holder(entry, row)
 
     def _check_holder(self, entry: Entry, row: dict[str, Any]) -> None:
         if row["status"] == "void":

@@ -194,7 +194,7 @@ def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> Non
     """`content` over `path` with its mode, atomically, while `path` is still the file
     that was read (`fingerprint`)."""
     try:
-        atomic_write(path, content, durable=durable, mode=untouched(path, fingerprint))
+        atomic_write(path, content, durable=durable, ready=lambda: untouched(path, fingerprint))
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
