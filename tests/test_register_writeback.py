@@ -228,3 +228,15 @@ def test_an_edit_saved_while_the_number_is_written_is_kept(tmp_path, monkeypatch
     assert seen == [0o600]
     assert "Mời họp giao ban" in path.read_text("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]
+
+
+def test_toml_takes_its_number_where_its_parse_finds_the_key(tmp_path):
+    text = (
+        'kind = "thong-bao-ket-luan"\n'
+        'subject = """\nnumber = "auto" ở đây là chữ của trích yếu\n"""\n'
+        'number = "Auto"  # số do sổ cấp\n'
+    )
+    path = write(tmp_path, text.replace("\n", "\r\n"), "r.toml", b"\xef\xbb\xbf")
+    assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
+    expected = text.replace('"Auto"  #', "7  #").replace("\n", "\r\n")
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")

@@ -507,14 +507,20 @@ def _as_text(value: Any) -> Any:
 
 _TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 _KEY = re.compile(r'^\s*("[^"]*"|[\w.\- ]+?)\s*=')
+_MULTILINE = re.compile(r'"""|\'\'\'')  # the quotes of a multi-line string
 
 
 def _toml_positions(text: str) -> dict[KeyPath, int]:
-    """Lines of tables and keys, read from the text (tomllib keeps none)."""
+    """Lines of tables and keys, read from the text (tomllib keeps none); the lines
+    inside a multi-line string are text."""
     positions: dict[KeyPath, int] = {}
     counts: dict[KeyPath, int] = {}
     table: KeyPath = ()
+    inside = ""  # the quotes of the multi-line string the line is in
     for number, line in enumerate(text.splitlines(), 1):
+        if inside:
+            inside = "" if inside in line else inside
+            continue
         if match := _TABLE.match(line):
             table = tuple(p.strip().strip('"') for p in match.group(2).split("."))
             if match.group(1) == "[[":
@@ -524,4 +530,6 @@ def _toml_positions(text: str) -> dict[KeyPath, int]:
         elif match := _KEY.match(line):
             key = tuple(p.strip().strip('"') for p in match.group(1).split("."))
             positions.setdefault((*table, *key), number)
+        if opened := _MULTILINE.search(line):
+            inside = opened.group() if line.count(opened.group()) % 2 else ""
     return positions

@@ -15,23 +15,26 @@ from pathlib import Path
 import yaml
 
 from ..atomic import atomic_write
-from ..errors import OutputError
+from ..errors import OutputError, RecordError
 from ..i18n import _
 from ..record.limits import head_and_status
+from ..record.load import read
 
 AUTO = "auto"
 # a file's times tell a change only past their grain (2 s on FAT): a file changed less
 # than this before it is read is compared by its bytes, as git does its racy entries
 SETTLED_NS = 2_000_000_000
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
-_TABLE = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
 # a line of YAML or JSON that is `number: auto` (its value in group 1) and a comment
 _AUTO_LINE = re.compile(
     rb"""[ \t]*(?:number|"number"|'number')[ \t]*:[ \t]*"""
     rb"""("(?i:auto)"|'(?i:auto)'|(?i:auto))[ \t]*,?(?:[ \t]+#[^\n]*)?\r?"""
 )
 _OTHER_BREAKS = re.compile("\r(?!\n)|\x85|\u2028|\u2029".encode())  # YAML's, besides \n
-_TOML_NUMBER = re.compile(r"""^\s*number\s*=\s*(["']auto["'])\s*(#.*)?$""")
+_TOML_AUTO_LINE = re.compile(  # the same in TOML, `number = "auto"`
+    rb"""[ \t]*(?:number|"number"|'number')[ \t]*=[ \t]*("(?i:auto)"|'(?i:auto)')"""
+    rb"""[ \t]*(?:#[^\n]*)?\r?"""
+)
 
 
 def stamp(path: Path) -> str:
@@ -78,12 +81,15 @@ def write_number(
     the source instead). Raises `OutputError` when the file changed since `fingerprint`.
     `durable=False` skips the sync to disk (a batch: the register remembers the source);
     `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again; `line`: where
-    the record's parse found that `number:` key (a YAML or JSON file), looked at first.
+    the record's parse found the `number` key `kind` takes (a batch knows it), looked at
+    first.
     """
     path = Path(path)
     raw = unchanged(path, fingerprint) if raw is None else raw
-    span = line and _line_span(raw, line)
-    if not span and (span := _parsed_span(raw, kind, path.suffix.lower() == ".toml")) is None:
+    toml = path.suffix.lower() == ".toml"
+    line = line or (_toml_line(path, raw, kind) if toml else None)
+    span = line and _line_span(raw, line, toml)
+    if not span and (toml or (span := _parsed_span(raw, kind)) is None):
         return False
     _replace(path, raw[: span[0]] + b"%d" % number + raw[span[1] :], fingerprint, durable)
     return True
@@ -145,9 +151,10 @@ def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
     return None
 
 
-def _line_span(raw: bytes, line: int) -> tuple[int, int] | None:
-    """Where, in `raw`, the value of `number: auto` stands when it is all of `line`
-    (1-based, as the parser counted it) but for a comment; None: any doubt."""
+def _line_span(raw: bytes, line: int, toml: bool = False) -> tuple[int, int] | None:
+    """Where, in `raw`, the value of `number: auto` (`number = "auto"` in TOML) stands
+    when it is all of `line` (1-based, as the parser counted it) but for a comment; None:
+    any doubt."""
     start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     for _n in range(line - 1):
         start = raw.find(b"\n", start) + 1
@@ -157,37 +164,40 @@ def _line_span(raw: bytes, line: int) -> tuple[int, int] | None:
     end = len(raw) if end < 0 else end
     if _OTHER_BREAKS.search(raw, 0, end + 1):
         return None  # lines the parser counts otherwise than "\n" does
-    match = _AUTO_LINE.fullmatch(raw, start, end)
+    match = (_TOML_AUTO_LINE if toml else _AUTO_LINE).fullmatch(raw, start, end)
     return match.span(1) if match else None
 
 
-def _parsed_span(raw: bytes, kind: str | None, toml: bool) -> tuple[int, int] | None:
-    """Where, in `raw`, the value `auto` of the right `number` key stands, as a parse of
-    the file finds it (`_yaml_span`, `_toml_span`)."""
+def _parsed_span(raw: bytes, kind: str | None) -> tuple[int, int] | None:
+    """Where, in `raw`, the value `auto` of the right `number` key of a YAML or JSON record
+    stands, as a parse of the file finds it (`_yaml_span`)."""
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     text = raw[bom:].decode("utf-8")
-    span = _toml_span(text, kind) if toml else _yaml_span(text, kind)
+    span = _yaml_span(text, kind)
     if span is None:
         return None
     start = bom + len(text[: span[0]].encode("utf-8"))
     return start, start + len(text[span[0] : span[1]].encode("utf-8"))
 
 
-def _toml_span(text: str, kind: str | None) -> tuple[int, int] | None:
-    """The same for TOML: `number = "auto"` at the top or in the kind's `[table]`."""
-    table, offset, own = "", 0, None
-    found: dict[str, tuple[int, int]] = {}
-    for line in text.splitlines(keepends=True):
-        if match := _TABLE.match(line):
-            table = match.group(1).strip().strip("\"'")
-        elif match := _TOML_NUMBER.match(line):
-            found.setdefault(table, (offset + match.start(1), offset + match.end(1)))
-        elif not table and (own_match := re.match(r"""^\s*kind\s*=\s*["']([^"']+)["']""", line)):
-            own = own_match.group(1)
-        offset += len(line)
-    if kind and kind in found:
-        return found[kind]
-    return found.get("") if kind is None or own == kind else None
+def _toml_line(path: Path, raw: bytes, kind: str | None) -> int | None:
+    """The line of the `number = "auto"` a TOML record (`raw`, read from `path`) gives
+    `kind`: its table's, else the top one for the record's own kind; None: none."""
+    try:
+        source = read(path, raw)
+    except RecordError:
+        return None
+    data, block = source.data, source.data.get(kind) if kind else None
+    if isinstance(block, dict) and "number" in block:
+        place: tuple[str, ...] = (kind,) if kind else ()
+        value = block["number"]
+    elif kind is None or data.get("kind") == kind:
+        place, value = (), data.get("number")
+    else:
+        return None
+    if not (isinstance(value, str) and value.strip().lower() == AUTO):
+        return None
+    return source.positions.get((*place, "number"), (path, None))[1]
 
 
 def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> None:
