@@ -240,3 +240,22 @@ def test_toml_takes_its_number_where_its_parse_finds_the_key(tmp_path):
     assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
     expected = text.replace('"Auto"  #', "7  #").replace("\n", "\r\n")
     assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+
+
+def test_a_link_keeps_pointing_at_the_record_that_takes_the_number(tmp_path):
+    (tmp_path / "chung").mkdir()
+    record = write(tmp_path / "chung", RECORD)
+    link = tmp_path / "tb.yaml"
+    link.symlink_to(record)
+    assert write_number(link, 7, stamp(link), "thong-bao-ket-luan")
+    assert link.is_symlink() and link.resolve() == record
+    assert record.read_text("utf-8") == RECORD.replace("auto    # văn thư", "7    # văn thư")
+    assert sorted(p.name for p in (tmp_path / "chung").iterdir()) == ["tb.yaml"]
+
+
+def test_a_read_only_record_is_left_as_it_is(tmp_path):
+    path = write(tmp_path, RECORD)
+    path.chmod(0o444)  # marked read-only by its clerk
+    with pytest.raises(OutputError, match=r"tb.yaml is read-only; its number was not written back"):
+        write_number(path, 7, stamp(path), "thong-bao-ket-luan")
+    assert path.read_text("utf-8") == RECORD and [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]

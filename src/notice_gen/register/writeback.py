@@ -201,10 +201,22 @@ def _toml_line(path: Path, raw: bytes, kind: str | None) -> int | None:
 
 
 def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> None:
-    """`content` over `path` with its mode, atomically, while `path` is still the file
-    that was read (`fingerprint`)."""
+    """`content` over the record file `path` (over the file a link there points to) with
+    its mode, atomically, while it is still the file that was read (`fingerprint`) and is
+    not read-only."""
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+    def ready() -> int:
+        mode = untouched(path, fingerprint)
+        if not mode & 0o222:
+            raise OutputError(
+                _("{path} is read-only; its number was not written back: make it writable "
+                  "and render it again").format(path=path)
+            )  # fmt: skip
+        return mode
+
     try:
-        atomic_write(path, content, durable=durable, ready=lambda: untouched(path, fingerprint))
+        atomic_write(target, content, durable=durable, ready=ready)
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
