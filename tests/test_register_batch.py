@@ -392,13 +392,72 @@ def test_a_number_cancelled_while_its_document_is_made_is_told_the_rest_confirme
     numbers.written(1, row(2))
     assert numbers.take([2], asked(3)) == [3]  # the batch goes on
     numbers.written(2, row(3))
-    with pytest.raises(RegisterError) as refused:
-        numbers.settle({0: "written", 1: "written", 2: "written"}, {})
-    assert str(refused.value) == (
-        "s.csv#row=1: number 01 of series VP 2026 was cancelled (giấy mời đã hủy) while its "
+    assert numbers.settle({0: "written", 1: "written", 2: "written"}, {}) == {
+        0: "s.csv#row=1: number 01 of series VP 2026 was cancelled (giấy mời đã hủy) while its "
         "document was being made; render it again for a new number"
-    )
+    }
     with open_register(location) as book:
         assert [(e.number, e.status) for e in book.entries()] == [
             (1, "void"), (2, "issued"), (3, "issued")
         ]  # fmt: skip
+
+
+def test_a_batch_names_the_document_carrying_a_number_cancelled_meanwhile(tmp_path, monkeypatch):
+    take = Numbers.take
+
+    def then_cancelled(self, indexes, requests):
+        taken = take(self, indexes, requests)
+        if 0 in indexes:  # a clerk cancels number 01 while the batch runs
+            with open_register("so-van-ban-di.sqlite") as book:
+                book.void(VP, 1, "giấy mời đã hủy")
+        return taken
+
+    monkeypatch.setattr(Numbers, "take", then_cancelled)
+    result = cli("batch", sheet(tmp_path / "s.csv"), "--base", BASE, "-o", "out", "-j", "1")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert (
+        "error: s.csv#row=2: number 01 of series VP 2026 was cancelled (giấy mời đã hủy) while "
+        "its document was being made; render it again for a new number"
+    ) in lines
+    assert f"{ROWS} documents: {ROWS} written (manifest: out/manifest.csv)" in lines
+    assert number_line(tmp_path / "out" / "s-2.docx") == "Số: 01/TB-VP"
+    with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8-sig") as handle:
+        errors = [r["error"] for r in csv.DictReader(handle)]
+    assert errors[0].startswith("s.csv#row=2: number 01 of series VP 2026 was cancelled")
+    assert errors[1:] == [""] * (ROWS - 1)
+    with open_register("so-van-ban-di.sqlite") as book:
+        statuses = [(e.number, e.status) for e in book.entries()]
+    assert statuses == [(1, "void"), *((n, "issued") for n in range(2, ROWS + 1))]
+
+
+TOML = """\
+kind = "thong-bao-ket-luan"
+profile = "nd30"
+place = "Huế"
+subject = "Về việc họp giao ban"
+conclusions = ["Các đơn vị triển khai ngay."]
+recipients = ["Các sở, ngành"]
+archive = "VT"
+date = 2026-01-05
+issuer = {parent = "UBND TỈNH", name = "VĂN PHÒNG", code = "VP"}
+signer = {position = "CHÁNH VĂN PHÒNG", name = "Nguyễn Văn A"}
+"""
+
+
+def test_a_number_that_cannot_be_placed_in_its_file_is_told(tmp_path):
+    """TOML takes its number where its parse found the key; in an inline table it cannot be
+    replaced alone: the document keeps its number and the clerk is told how to write it."""
+    (tmp_path / "ho-so").mkdir()
+    (tmp_path / "ho-so" / "a.toml").write_text(TOML + 'number = "Auto"  # số\n', "utf-8")
+    inline = TOML + 'thong-bao-ket-luan = { number = "auto" }\n'
+    (tmp_path / "ho-so" / "b.toml").write_text(inline, "utf-8")
+    result = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ho-so" / "a.toml").read_text("utf-8") == TOML + "number = 1  # số\n"
+    assert (tmp_path / "ho-so" / "b.toml").read_text("utf-8") == inline
+    assert (
+        f"warning: {tmp_path / 'ho-so' / 'b.toml'}: its number 02 could not be written into the "
+        "file; write it there by hand: number: 2"
+    ) in result.stderr.splitlines()
+    assert number_line(tmp_path / "out" / "b.docx") == "Số: 02/TB-VP"

@@ -259,3 +259,41 @@ def test_a_read_only_record_is_left_as_it_is(tmp_path):
     with pytest.raises(OutputError, match=r"tb.yaml is read-only; its number was not written back"):
         write_number(path, 7, stamp(path), "thong-bao-ket-luan")
     assert path.read_text("utf-8") == RECORD and [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an escaped quote inside a multi-line string does not end it
+            'kind = "thong-bao-ket-luan"\nsubject = """Ghi: \\"""\nnumber = "auto"\n"""\n'
+            'number = "auto"\n',
+            'kind = "thong-bao-ket-luan"\nsubject = """Ghi: \\"""\nnumber = "auto"\n"""\n'
+            "number = 7\n",
+        ),
+        (  # two multi-line strings on one line
+            'kind = "thong-bao-ket-luan"\nnotes = ["""a\nb""", """c\nd"""]\nnumber = "auto"\n',
+            'kind = "thong-bao-ket-luan"\nnotes = ["""a\nb""", """c\nd"""]\nnumber = 7\n',
+        ),
+        (  # quotes inside a one-line string and a comment
+            'kind = "thong-bao-ket-luan"  # dùng """\nsep = "\'\'\'"\nnumber = \'auto\'\n',
+            'kind = "thong-bao-ket-luan"  # dùng """\nsep = "\'\'\'"\nnumber = 7\n',
+        ),
+        (  # a dotted key
+            'kind = "giay-moi"\ngiay-moi.number = "auto"\n',
+            'kind = "giay-moi"\ngiay-moi.number = 7\n',
+        ),
+    ],
+)
+def test_toml_strings_are_text_and_dotted_keys_are_keys(tmp_path, text, expected):
+    path = write(tmp_path, text, "r.toml")
+    kind = "giay-moi" if "giay-moi" in text else "thong-bao-ket-luan"
+    assert write_number(path, 7, stamp(path), kind)
+    assert path.read_text("utf-8") == expected
+
+
+def test_a_record_its_owner_cannot_write_is_read_only(tmp_path):
+    path = write(tmp_path, RECORD)
+    path.chmod(0o464)  # the office's group may write it, its owner marked it read-only
+    with pytest.raises(OutputError, match=r"tb.yaml is read-only; its number was not written back"):
+        write_number(path, 7, stamp(path), "thong-bao-ket-luan")
+    assert path.read_text("utf-8") == RECORD

@@ -448,7 +448,7 @@ def run(
     spare = reserve(out_dir, len(jobs))
     results: list[Result | None] = [None] * len(jobs)
     entries: dict[int, Entry] = {}
-    numbers, pool, pinned = Numbers(None), None, list[Worker]()
+    numbers, pool, pinned, settled = Numbers(None), None, list[Worker](), False
     try:
         numbers = numbers_for(jobs, register)
         if numbers.asked and not pattern:
@@ -506,17 +506,30 @@ def run(
             _stop(pool, pinned)  # a chunk under way ends (journaled) before anything is settled
             unreserve(spare)
             try:
-                output.save()
+                settled = True
+                _settle(numbers, results, entries)
             finally:
-                finish(out_dir, (r.row() for r in results if r is not None))
+                try:
+                    output.save()
+                finally:
+                    finish(out_dir, (r.row() for r in results if r is not None))
     finally:
         try:
             _stop(pool, pinned)
-            statuses = {i: r.status for i, r in enumerate(results) if r is not None}
-            numbers.settle(statuses, entries)
+            if not settled:  # failed before any document was made
+                _settle(numbers, results, entries)
         finally:
             lock.release()
     return [r for r in results if r is not None]
+
+
+def _settle(numbers: Numbers, results: list[Result | None], entries: dict[int, Entry]) -> None:
+    """Confirm the numbers of the documents written, release the others; a document whose
+    number the register refused (cancelled while it was made) fails, saying why."""
+    statuses = {i: r.status for i, r in enumerate(results) if r is not None}
+    for i, why in numbers.settle(statuses, entries).items():
+        if (result := results[i]) is not None:
+            result.error, result.exit_code = why, 1
 
 
 def _stop(pool: ProcessPoolExecutor | None, pinned: list[Worker]) -> None:

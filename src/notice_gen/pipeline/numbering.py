@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NoticeGenError, OutputError, Problem
+from ..i18n import _
 from ..record.limits import head
 from ..record.load import Source
 from ..record.model import AUTO, Record
@@ -160,13 +161,21 @@ class Numbered:
                 raise RegisterError(str(exc)) from None
 
     def write_back(self) -> None:
-        """Write an `auto` number into its record file, when the file has `number: auto`."""
+        """Write an `auto` number into its record file, when the file has `number: auto`;
+        `OutputError` when it cannot."""
         if self.auto and self.path and isinstance(self.record, Record):
-            assert isinstance(self.record.number, int)
-            write_number(
-                Path(self.path), self.record.number, self.fingerprint, self.record.kind,
+            number = self.record.number
+            assert isinstance(number, int)
+            if not write_number(
+                Path(self.path), number, self.fingerprint, self.record.kind,
                 durable=False, raw=self.raw or None, line=self.line,
-            )  # fmt: skip
+            ):  # fmt: skip
+                raise OutputError(
+                    _("{path}: its number {number:02d} could not be written into the file; "
+                      "write it there by hand: number: {number}").format(
+                        path=self.path, number=number
+                    )
+                )  # fmt: skip
 
 
 def job_source(job: Any) -> str:
@@ -194,7 +203,7 @@ def plan(job: Any, load: Callable[[Any, bytes | None], Source]) -> Numbered | No
     if record.number is None:
         return None
     auto = record.number == AUTO
-    file, line = source.positions.get(("number",), (None, None))
+    file, line = source.locate(("number",))  # where the number `auto` was written
     if not auto or not path or file != Path(path):  # no number to write into this file
         return Numbered(record, job_source(job), auto, warnings=warnings)
     return Numbered(record, job_source(job), True, path, fingerprint, raw, line, warnings=warnings)
@@ -295,7 +304,7 @@ class Numbers:
         self.maybe = maybe  # no register named, but a record may say `auto`: not known yet
         self.taken: dict[int, tuple[Series, int]] = {}  # job index -> its number, reserved
         self.made: dict[int, Entry] = {}  # job index -> its row: written, not confirmed yet
-        self.refused: list[tuple[Entry, RegisterError]] = []  # rows the register refused
+        self.refused: dict[int, str] = {}  # job index -> why the register refused its row
 
     @property
     def asked(self) -> bool:
@@ -321,7 +330,8 @@ class Numbers:
 
     def take(self, indexes: list[int], requests: list[Request | str | None]) -> list[Taken]:
         """The numbers of the jobs `indexes` (what `request` said of each), in one
-        transaction, which confirms the rows `written` since the last."""
+        transaction, which confirms the rows `written` since the last (those it refuses
+        are kept in `refused`)."""
         if self.book is None:
             return [None] * len(requests)
         asked = [(i, r) for i, r in zip(indexes, requests, strict=True) if isinstance(r, Request)]
@@ -330,7 +340,7 @@ class Numbers:
             self.book.lock([*(e.series for e in made), *(r.series for _i, r in asked)])
             refused = self.book.confirm_all(made)
             numbers = iter(self.book.take([r for _i, r in asked]))
-        self.refused += refused
+        self._refused(self.made, refused)
         for i in self.made:
             self.taken.pop(i, None)
         self.made = {}
@@ -347,28 +357,35 @@ class Numbers:
                 taken.append(number)
         return taken
 
-    def settle(self, statuses: dict[int, str], entries: dict[int, Entry]) -> None:
+    def settle(self, statuses: dict[int, str], entries: dict[int, Entry]) -> dict[int, str]:
         """Confirm the numbers of the documents written (`statuses`: job index -> result
         status, `entries`: their rows of the book, besides those `written`), release those
         of the documents that failed. A job without a result (the run stopped: interrupted,
         or a failure here) keeps its number reserved: a worker may have printed it, and the
-        next run of the same source is given it again. Raises `RegisterError` saying which
-        documents' numbers the register refused (cancelled while they were made)."""
+        next run of the same source is given it again. Returns, by job index, why the
+        register refused a document's row (its number cancelled while it was made): the
+        number is left as it is."""
         if self.book is None:
-            return
-        rows, confirm, release = {**entries, **self.made}, [], []
+            return self.refused
+        rows, confirm, release = {**entries, **self.made}, {}, []
         for i, number in self.taken.items():
             status = statuses.get(i)
             if status in ("written", "unchanged", "skipped") and i in rows:
-                confirm.append(rows[i])
+                confirm[i] = rows[i]
             elif status:
                 release.append(number)
         try:
-            self.refused += self.book.settle(confirm, release, "document not written")
+            refused = self.book.settle(list(confirm.values()), release, "document not written")
         finally:
             self.book.close()
-        if self.refused:  # the documents are written: their numbers are left as they are
-            raise RegisterError("\n".join(str(exc) for _entry, exc in self.refused))
+        self._refused(confirm, refused)
+        return self.refused
+
+    def _refused(self, rows: dict[int, Entry], refused: list[tuple[Entry, RegisterError]]) -> None:
+        """Keep why the register refused some of `rows` (job index -> row), by job index."""
+        index = {(e.series, e.number): i for i, e in rows.items()}
+        for entry, exc in refused:
+            self.refused[index[entry.series, entry.number]] = f"{entry.source}: {exc}"
 
 
 def numbers_for(jobs: list[Any], location: str | None) -> Numbers:

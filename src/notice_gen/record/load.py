@@ -507,7 +507,12 @@ def _as_text(value: Any) -> Any:
 
 _TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 _KEY = re.compile(r'^\s*("[^"]*"|[\w.\- ]+?)\s*=')
-_MULTILINE = re.compile(r'"""|\'\'\'')  # the quotes of a multi-line string
+# where a string starts (a string on one line, whole), or a comment
+_TOML_TOKEN = re.compile(r'"""' + r"""|'''|"(?:[^"\\]|\\.)*"|'[^']*'|#""")
+_TOML_CLOSE = {  # the rest of a multi-line string, through its closing quotes
+    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""'),
+    "'''": re.compile(r"(?:[^']|'(?!''))*'''"),
+}
 
 
 def _toml_positions(text: str) -> dict[KeyPath, int]:
@@ -516,12 +521,11 @@ def _toml_positions(text: str) -> dict[KeyPath, int]:
     positions: dict[KeyPath, int] = {}
     counts: dict[KeyPath, int] = {}
     table: KeyPath = ()
-    inside = ""  # the quotes of the multi-line string the line is in
-    for number, line in enumerate(text.splitlines(), 1):
+    inside = ""  # the quotes of the multi-line string the line starts in
+    for number, line in enumerate(text.split("\n"), 1):
         if inside:
-            inside = "" if inside in line else inside
-            continue
-        if match := _TABLE.match(line):
+            pass
+        elif match := _TABLE.match(line):
             table = tuple(p.strip().strip('"') for p in match.group(2).split("."))
             if match.group(1) == "[[":
                 index = counts[table] = counts.get(table, -1) + 1
@@ -530,6 +534,22 @@ def _toml_positions(text: str) -> dict[KeyPath, int]:
         elif match := _KEY.match(line):
             key = tuple(p.strip().strip('"') for p in match.group(1).split("."))
             positions.setdefault((*table, *key), number)
-        if opened := _MULTILINE.search(line):
-            inside = opened.group() if line.count(opened.group()) % 2 else ""
+        inside = _string_at_end(line, inside)
     return positions
+
+
+def _string_at_end(line: str, inside: str) -> str:
+    """The quotes of the multi-line string a TOML `line` ends in ("": none), when it
+    starts in the one of `inside`."""
+    at = 0
+    while True:
+        if inside:
+            closed = _TOML_CLOSE[inside].match(line, at)
+            if closed is None:
+                return inside
+            at, inside = closed.end(), ""
+        token = _TOML_TOKEN.search(line, at)
+        if token is None or token.group() == "#":
+            return ""
+        inside = token.group() if token.group() in _TOML_CLOSE else ""
+        at = token.end()

@@ -177,8 +177,9 @@ class Register:
     def confirm(self, entry: Entry) -> None:
         """The document was written: record its row in the book; `RegisterError` when it
         cannot be (`confirm_all`)."""
-        for _entry, refusal in self.confirm_all([entry]):
-            raise refusal
+        refused = self.confirm_all([entry])
+        if refused:
+            raise refused[0][1]
 
     def lock(self, series: Iterable[Series]) -> None:
         """Lock `series` until the transaction under way (`together`) ends, in the fixed
@@ -407,10 +408,9 @@ class Register:
         own = (row["source"], row["doc_kind"]) == (entry.source, entry.kind)
         if row["status"] == "void" and own:
             raise RegisterError(
-                _("{source}: number {number:02d} of series {series} was cancelled ({reason}) "
-                  "while its document was being made; render it again for a new number")
-                .format(source=entry.source, number=entry.number, series=entry.series,
-                        reason=row["void_reason"])
+                _("number {number:02d} of series {series} was cancelled ({reason}) while its "
+                  "document was being made; render it again for a new number")
+                .format(number=entry.number, series=entry.series, reason=row["void_reason"])
             )  # fmt: skip
         self._check_holder(entry, row)
 

@@ -31,8 +31,9 @@ _AUTO_LINE = re.compile(
     rb"""("(?i:auto)"|'(?i:auto)'|(?i:auto))[ \t]*,?(?:[ \t]+#[^\n]*)?\r?"""
 )
 _OTHER_BREAKS = re.compile("\r(?!\n)|\x85|\u2028|\u2029".encode())  # YAML's, besides \n
-_TOML_AUTO_LINE = re.compile(  # the same in TOML, `number = "auto"`
-    rb"""[ \t]*(?:number|"number"|'number')[ \t]*=[ \t]*("(?i:auto)"|'(?i:auto)')"""
+_TOML_AUTO_LINE = re.compile(  # the same in TOML: `number = "auto"`, `giay-moi.number = …`
+    rb"""[ \t]*(?:[^=\n]*\.[ \t]*)?(?:number|"number"|'number')[ \t]*=[ \t]*"""
+    rb"""("(?i:auto)"|'(?i:auto)')"""
     rb"""[ \t]*(?:#[^\n]*)?\r?"""
 )
 
@@ -76,9 +77,11 @@ def write_number(
     """Replace `number: auto` by `number` in the record file `path`.
 
     `kind` is the kind being rendered: its block's `number: auto` (`giay-moi: {number: auto}`)
-    is written first; the top level one only for the record's own kind. Returns False when the
-    file has no such `number: auto` (it came from an organisation file: the register remembers
-    the source instead). Raises `OutputError` when the file changed since `fingerprint`.
+    is written first; the top level one only for the record's own kind. Returns False when
+    no such `number: auto` is found where it could be replaced alone (it came from an
+    organisation file, or is written in a way this does not change: the register remembers
+    the source). Raises `OutputError` when the file changed since `fingerprint`, or is
+    read-only.
     `durable=False` skips the sync to disk (a batch: the register remembers the source);
     `raw`: the bytes `fingerprint` was taken of (`snapshot`), not read again; `line`: where
     the record's parse found the `number` key `kind` takes (a batch knows it), looked at
@@ -208,7 +211,7 @@ def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> Non
 
     def ready() -> int:
         mode = untouched(path, fingerprint)
-        if not mode & 0o222:
+        if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
             raise OutputError(
                 _("{path} is read-only; its number was not written back: make it writable "
                   "and render it again").format(path=path)
