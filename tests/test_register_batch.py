@@ -461,3 +461,16 @@ def test_a_number_that_cannot_be_placed_in_its_file_is_told(tmp_path):
         "file; write it there by hand: number: 2"
     ) in result.stderr.splitlines()
     assert number_line(tmp_path / "out" / "b.docx") == "Số: 02/TB-VP"
+
+
+def test_a_number_from_an_organisation_file_is_no_warning(tmp_path):
+    (tmp_path / "orgs").mkdir()
+    (tmp_path / "orgs" / "vp.toml").write_text("'number' = 'auto'\n", "utf-8")
+    text = "extends: ../orgs/vp.toml\n" + BASE.read_text("utf-8").replace("number: 5\n", "")
+    (tmp_path / "ho-so").mkdir()
+    (tmp_path / "ho-so" / "a.yaml").write_text(text, "utf-8")
+    result = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert (tmp_path / "ho-so" / "a.yaml").read_text("utf-8") == text
+    assert number_line(tmp_path / "out" / "a.docx") == "Số: 01/TB-VP"

@@ -297,3 +297,10 @@ def test_a_record_its_owner_cannot_write_is_read_only(tmp_path):
     with pytest.raises(OutputError, match=r"tb.yaml is read-only; its number was not written back"):
         write_number(path, 7, stamp(path), "thong-bao-ket-luan")
     assert path.read_text("utf-8") == RECORD
+
+
+def test_a_toml_string_ending_in_four_quotes_ends_there(tmp_path):
+    text = 'kind = "tb"\nnotes = ["""Ghi "a"""", """\nnumber = "auto"\n"""]\nnumber = "auto"\n'
+    path = write(tmp_path, text, "r.toml")
+    assert write_number(path, 7, stamp(path), "tb")
+    assert path.read_text("utf-8") == text[: -len('"auto"\n')] + "7\n"

@@ -31,7 +31,7 @@ from ..rules.profiles import KINDS
 from .chunks import Here, Worker, in_chunks, mapped, two_steps
 from .journal import Lock, finish, journal, recover, reserve, result_line, unreserve
 from .journal import previous as finished_before
-from .names import fields, from_pattern, inside_folder
+from .names import fields, from_pattern, inside_folder, refuse_collisions
 from .numbering import (
     Numbered,
     Numbers,
@@ -466,7 +466,7 @@ def run(
             job.name, job.recorded = name, output.recorded(name)
             if error:
                 results[i] = Result(job.source, job.where, "", "failed", error, exit_code=2)
-        _refuse_collisions(jobs, results)
+        refuse_collisions(jobs, results)
         done = finished_before(out_dir) if resume else {}
         todo, skip = [], set()
         for i, job in enumerate(jobs):
@@ -527,9 +527,12 @@ def _settle(numbers: Numbers, results: list[Result | None], entries: dict[int, E
     """Confirm the numbers of the documents written, release the others; a document whose
     number the register refused (cancelled while it was made) fails, saying why."""
     statuses = {i: r.status for i, r in enumerate(results) if r is not None}
-    for i, why in numbers.settle(statuses, entries).items():
-        if (result := results[i]) is not None:
-            result.error, result.exit_code = why, 1
+    try:
+        numbers.settle(statuses, entries)
+    finally:  # refused at a take already, when the register fails here
+        for i, why in numbers.refused.items():
+            if (result := results[i]) is not None:
+                result.error, result.exit_code = why, 1
 
 
 def _stop(pool: ProcessPoolExecutor | None, pinned: list[Worker]) -> None:
@@ -574,30 +577,6 @@ def _numbered(
             if result is not None:
                 made.append((i, result))
         yield made
-
-
-def _refuse_collisions(jobs: list[Job], results: list[Result | None]) -> None:
-    seen: dict[str, Job] = {}
-    clashes = []
-    for job, result in zip(jobs, results, strict=True):
-        if result is not None:
-            continue
-        if job.name in seen:
-            first = seen[job.name]
-            clashes.append(
-                _("{name}: from {first} and {second}").format(
-                    name=job.name,
-                    first=f"{first.source} {first.where}".strip(),
-                    second=f"{job.source} {job.where}".strip(),
-                )
-            )
-        seen[job.name] = job
-    if clashes:
-        raise OutputError(
-            _("two records would write the same document (use --name):")
-            + "\n  "
-            + "\n  ".join(clashes)
-        )
 
 
 def _same(path: Path, digest: str) -> bool:

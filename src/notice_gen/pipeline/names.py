@@ -14,7 +14,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from ..errors import NoticeGenError, Problem, RecordError
+from ..errors import NoticeGenError, OutputError, Problem, RecordError
 from ..i18n import _
 
 FIELD = re.compile(r"\w[\w-]*(\.\w[\w-]*)*")
@@ -112,3 +112,29 @@ def inside_folder(folder: Path, name: str) -> Path:
             )
         )
     return folder / name
+
+
+def refuse_collisions(jobs: list[Any], results: list[Any]) -> None:
+    """Raise `OutputError` naming the jobs (not failed already: no result) that would write
+    the same document."""
+    seen: dict[str, Any] = {}
+    clashes = []
+    for job, result in zip(jobs, results, strict=True):
+        if result is not None:
+            continue
+        if job.name in seen:
+            first = seen[job.name]
+            clashes.append(
+                _("{name}: from {first} and {second}").format(
+                    name=job.name,
+                    first=f"{first.source} {first.where}".strip(),
+                    second=f"{job.source} {job.where}".strip(),
+                )
+            )
+        seen[job.name] = job
+    if clashes:
+        raise OutputError(
+            _("two records would write the same document (use --name):")
+            + "\n  "
+            + "\n  ".join(clashes)
+        )

@@ -203,7 +203,9 @@ def plan(job: Any, load: Callable[[Any, bytes | None], Source]) -> Numbered | No
     if record.number is None:
         return None
     auto = record.number == AUTO
-    file, line = source.locate(("number",))  # where the number `auto` was written
+    file, line = source.positions.get(("number",), (None, None))
+    if file is None and mentions_auto(raw):  # written where the parse keeps no line
+        file = Path(path) if path else None
     if not auto or not path or file != Path(path):  # no number to write into this file
         return Numbered(record, job_source(job), auto, warnings=warnings)
     return Numbered(record, job_source(job), True, path, fingerprint, raw, line, warnings=warnings)

@@ -510,8 +510,8 @@ _KEY = re.compile(r'^\s*("[^"]*"|[\w.\- ]+?)\s*=')
 # where a string starts (a string on one line, whole), or a comment
 _TOML_TOKEN = re.compile(r'"""' + r"""|'''|"(?:[^"\\]|\\.)*"|'[^']*'|#""")
 _TOML_CLOSE = {  # the rest of a multi-line string, through its closing quotes
-    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""'),
-    "'''": re.compile(r"(?:[^']|'(?!''))*'''"),
+    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"{3,5}'),
+    "'''": re.compile(r"(?:[^']|'(?!''))*'{3,5}"),
 }
 
 
