@@ -376,3 +376,30 @@ def test_numbering_a_batch_reads_the_book_by_its_indexes(tmp_path):
         for statement in reads:
             plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
             assert not [p for p in plan if p[3].startswith("SCAN numbers")], statement
+
+
+def test_numbers_typed_by_hand_are_claimed_reading_only_their_rows(tmp_path):
+    """An office that types its numbers keeps a year's book of them: claiming the next
+    chunk reads the rows of those numbers, not every row past the series' last auto
+    number (which stays 0), so a batch does not slow down as the book grows."""
+    from notice_gen.register.model import Request
+
+    def typed(n: int) -> Request:
+        entry = Entry(VP_2026, n, kind=TB, source=f"tay-{n}.yaml", status="reserved")
+        return Request(VP_2026, f"tay-{n}.yaml", TB, entry)
+
+    with open_register(tmp_path / "so.sqlite") as register:
+        assert register.take([typed(n) for n in range(1, 401)]) == list(range(1, 401))
+        backend, rows_read = register.backend, []
+        query = backend.query
+
+        def counted(sql, params=()):
+            rows = query(sql, params)
+            if "FROM numbers" in sql:
+                rows_read.append(len(rows))
+            return rows
+
+        backend.query = counted
+        assert register.take([typed(n) for n in range(401, 411)]) == list(range(401, 411))
+        assert rows_read and sum(rows_read) == 0  # new numbers, and no source holds one yet
+        assert register.take([Request(VP_2026, "tu-dong.yaml", TB)]) == [411]  # past them

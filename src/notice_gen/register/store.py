@@ -309,7 +309,8 @@ class Register:
         """`take` for the requests of one series (index in `given`, request)."""
         last = self._lock(series)
         typed = sorted({r.entry.number for _i, r in requests if r.entry is not None})
-        rows = self._rows(series, typed, above=last)  # the typed numbers, every one past `last`
+        auto = any(r.entry is None for _i, r in requests)  # some take the next number
+        rows = self._rows(series, typed, above=last if auto else None)  # and those past it
         held = self._held({r.source for _i, r in requests if r.source})
         top, added, claimed = last, list[tuple[Any, ...]](), list[tuple[Any, ...]]()
         for i, request in requests:
