@@ -240,7 +240,7 @@ def test_a_record_edited_while_its_batch_runs_gets_no_document(tmp_path, monkeyp
     assert "changed while its document was being made" in result.output
     assert not (tmp_path / "out" / "r1.docx").exists()
     assert number_line(tmp_path / "out" / "r2.docx") == "Số: 02/TB-VP"
-    assert "number: 2  #" in paths[1].read_text("utf-8")
+    assert "number: 2     #" in paths[1].read_text("utf-8")
     assert "number: auto" in paths[0].read_text("utf-8")
     with open_register("so-van-ban-di.sqlite") as book:
         listed = [(e.number, e.status, e.void_reason) for e in book.entries()]
@@ -257,11 +257,11 @@ def test_a_batch_writes_each_number_where_its_record_says_auto(tmp_path):
     files = {  # name: (as saved, as expected)
         "a.yaml": (
             "\ufeff" + text.replace("number: 5", "number: Auto   # văn thư").replace("\n", "\r\n"),
-            "\ufeff" + text.replace("number: 5", "number: 1   # văn thư").replace("\n", "\r\n"),
+            "\ufeff" + text.replace("number: 5", "number: 1      # văn thư").replace("\n", "\r\n"),
         ),
         "b.yaml": (
             text + "thong-bao-ket-luan:\n  number: 'auto'  # của riêng loại này\n",
-            text + "thong-bao-ket-luan:\n  number: 2  # của riêng loại này\n",
+            text + "thong-bao-ket-luan:\n  number: 2       # của riêng loại này\n",
         ),
         "c.yaml": (
             text + "thong-bao-ket-luan: {number: auto, place: Đà Lạt}\n",
@@ -380,7 +380,7 @@ def test_a_record_edited_once_its_document_is_written_keeps_its_number(tmp_path,
     monkeypatch.setattr(batch_module, "put", real)
     again = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
     assert again.exit_code == 0, again.output
-    assert "number: 1  # số do sổ đăng ký cấp" in path.read_text("utf-8")
+    assert "number: 1     # số do sổ đăng ký cấp" in path.read_text("utf-8")
 
 
 def test_a_number_cancelled_while_its_document_is_made_is_told_the_rest_confirmed(location):
@@ -454,7 +454,7 @@ def test_a_number_that_cannot_be_placed_in_its_file_is_told(tmp_path):
     (tmp_path / "ho-so" / "b.toml").write_text(inline, "utf-8")
     result = cli("batch", tmp_path / "ho-so", "-o", "out", "-j", "1")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "ho-so" / "a.toml").read_text("utf-8") == TOML + "number = 1  # số\n"
+    assert (tmp_path / "ho-so" / "a.toml").read_text("utf-8") == TOML + "number = 1       # số\n"
     assert (tmp_path / "ho-so" / "b.toml").read_text("utf-8") == inline
     assert (
         f"warning: {tmp_path / 'ho-so' / 'b.toml'}: its number 02 could not be written into the "

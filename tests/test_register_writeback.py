@@ -38,10 +38,44 @@ def write(tmp_path: Path, text: str, name: str = "tb.yaml", encoding: bytes = b"
 def test_only_the_value_of_number_changes(tmp_path):
     path = write(tmp_path, RECORD)
     assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
-    expected = RECORD.replace("number: auto    # văn thư", "number: 7    # văn thư")
-    assert path.read_text("utf-8") == expected
+    expected = RECORD.replace("number: auto    # văn thư", "number: 7       # văn thư")
+    assert path.read_text("utf-8") == expected  # the comment keeps its column
     assert write_number(path, 12, stamp(path), "giay-moi")
     assert path.read_text("utf-8") == expected.replace("  number: auto\n", "  number: 12\n")
+
+
+def test_a_number_before_a_comment_is_written_into_the_same_file(tmp_path):
+    """Written in place, the record keeps its inode: a hard link to it (a shared folder's
+    copy) shows the number too, and the owner and permissions stay the record's."""
+    path = write(tmp_path, RECORD)
+    path.chmod(0o664)
+    os.link(path, tmp_path / "ban-chung.yaml")
+    before = path.stat()
+    assert write_number(path, 1234, stamp(path), "thong-bao-ket-luan")
+    after = path.stat()
+    assert (after.st_ino, after.st_mode, after.st_uid) == (
+        before.st_ino, before.st_mode, before.st_uid,
+    )  # fmt: skip
+    assert "number: 1234    # văn thư" in (tmp_path / "ban-chung.yaml").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("number", "line"),
+    [
+        (123456789, "number: 123456789    # văn thư"),  # longer than `auto` and its spaces
+        (7, "number: 7    # văn thư"),  # `auto` across a sector of the disk, at byte 512
+    ],
+)
+def test_a_number_that_cannot_be_written_in_place_replaces_the_file(tmp_path, number, line):
+    at = len(RECORD[: RECORD.index("number: auto")].encode("utf-8")) + len("number: au")
+    padding = "# " + "x" * (512 - at - 3) + "\n" if number == 7 else ""
+    path = write(tmp_path, padding + RECORD)
+    if padding:
+        assert path.read_bytes().index(b"number: auto") + len("number: au") == 512
+    before = path.stat().st_ino
+    assert write_number(path, number, stamp(path), "thong-bao-ket-luan")
+    assert path.read_text("utf-8") == padding + RECORD.replace("number: auto    # văn thư", line)
+    assert path.stat().st_ino != before  # a new file, renamed over the record
 
 
 def test_a_kind_without_its_own_block_does_not_take_the_top_level_number(tmp_path):
@@ -70,7 +104,9 @@ def test_flow_mappings_quotes_json_and_toml(tmp_path):
     path = write(tmp_path, toml, "r.toml")
     assert write_number(path, 4, stamp(path), "giay-moi")
     assert write_number(path, 3, stamp(path), "thong-bao-ket-luan")
-    assert path.read_text("utf-8") == toml.replace('"auto" #', "3 #").replace('"auto"\n', "4\n")
+    assert path.read_text("utf-8") == toml.replace('"auto" #', "3      #").replace(
+        '"auto"\n', "4\n"
+    )
 
 
 def test_a_number_from_an_organisation_file_is_not_written(tmp_path):
@@ -124,7 +160,7 @@ def test_a_file_saved_again_unchanged_still_takes_its_number(tmp_path, monkeypat
     raw, before = snapshot(path)
     path.write_text(RECORD, "utf-8")  # saved again: new times, the same bytes
     assert write_number(path, 7, before, "thong-bao-ket-luan", raw=raw)
-    assert "number: 7    # văn thư" in path.read_text("utf-8")
+    assert "number: 7       # văn thư" in path.read_text("utf-8")
 
 
 def test_an_untouched_file_is_not_read_again(tmp_path, monkeypatch):
@@ -132,10 +168,11 @@ def test_an_untouched_file_is_not_read_again(tmp_path, monkeypatch):
     later(monkeypatch, path)
     _raw, before = snapshot(path)
 
-    def refuse(path: object) -> None:
+    def refuse(*args: object) -> None:
         raise AssertionError("read again")
 
     monkeypatch.setattr(writeback, "head_and_status", refuse)
+    monkeypatch.setattr(os, "pread", refuse)
     writeback.untouched(path, before)  # its status is the one seen: not read
     path.touch()
     with pytest.raises(AssertionError, match="read again"):
@@ -163,7 +200,7 @@ def test_an_untouched_file_is_not_read_again(tmp_path, monkeypatch):
         (  # a comment after the value stays
             "kind: thong-bao-ket-luan\nnumber: auto # số do sổ cấp\n",
             "thong-bao-ket-luan",
-            "kind: thong-bao-ket-luan\nnumber: 4 # số do sổ cấp\n",
+            "kind: thong-bao-ket-luan\nnumber: 4    # số do sổ cấp\n",
         ),
     ],
 )
@@ -181,13 +218,13 @@ JSON = '{\n  "kind": "thong-bao-ket-luan",\n  "number": "Auto",\n  "place": "Hu�
 @pytest.mark.parametrize(
     ("text", "line", "name", "expected"),
     [
-        (RECORD, 4, "tb.yaml", RECORD.replace("auto    # văn thư", "7    # văn thư")),
+        (RECORD, 4, "tb.yaml", RECORD.replace("auto    # văn thư", "7       # văn thư")),
         (RECORD, 11, "tb.yaml", RECORD.replace("  number: auto\n", "  number: 7\n")),
         (JSON, 3, "r.json", JSON.replace('"Auto"', "7")),
         # a line that is not `number: auto` alone: the file is parsed instead
-        (RECORD, 1, "tb.yaml", RECORD.replace("auto    # văn thư", "7    # văn thư")),
+        (RECORD, 1, "tb.yaml", RECORD.replace("auto    # văn thư", "7       # văn thư")),
         (RECORD.replace("number: auto    #", "number:\n  auto    #"), 4, "tb.yaml",
-         RECORD.replace("number: auto    #", "number:\n  7    #")),
+         RECORD.replace("number: auto    #", "number:\n  7       #")),
         ("number: AUTO\nkind: thong-bao-ket-luan\n", 1, "tb.yaml",
          "number: 7\nkind: thong-bao-ket-luan\n"),  # on the first line, after the BOM
         # a line break of YAML's own (NEL) in a text: the parse's line 5 is not the fifth "\n"
@@ -213,7 +250,9 @@ def test_the_record_keeps_its_permissions(tmp_path, mode):
 def test_an_edit_saved_while_the_number_is_written_is_kept(tmp_path, monkeypatch):
     """The file is compared last, just before the new one replaces it; until then the new
     one is readable by its owner alone (a record kept private stays private)."""
-    path = write(tmp_path, RECORD)
+    path = write(
+        tmp_path, RECORD.replace("number: auto    # văn thư: để auto, máy ghi số", "number: auto")
+    )
     path.chmod(0o640)
     before, sync, seen = stamp(path), os.fsync, []
 
@@ -230,6 +269,23 @@ def test_an_edit_saved_while_the_number_is_written_is_kept(tmp_path, monkeypatch
     assert [p.name for p in tmp_path.iterdir()] == ["tb.yaml"]
 
 
+def test_an_edit_saved_as_the_number_is_written_in_place_is_kept(tmp_path, monkeypatch):
+    """In place, the file is compared through the very handle the number is written with,
+    just before the write."""
+    path = write(tmp_path, RECORD)
+    before, status = stamp(path), os.fstat
+
+    def saved_meanwhile(fd: int) -> os.stat_result:
+        if not path.read_text("utf-8").endswith("giao ban\n"):
+            path.write_text(RECORD.replace("Mời họp", "Mời họp giao ban"), "utf-8")
+        return status(fd)
+
+    monkeypatch.setattr(os, "fstat", saved_meanwhile)
+    with pytest.raises(OutputError, match=r"tb.yaml changed while its document was being made"):
+        write_number(path, 7, before, "thong-bao-ket-luan")
+    assert path.read_text("utf-8") == RECORD.replace("Mời họp", "Mời họp giao ban")
+
+
 def test_toml_takes_its_number_where_its_parse_finds_the_key(tmp_path):
     text = (
         'kind = "thong-bao-ket-luan"\n'
@@ -238,7 +294,7 @@ def test_toml_takes_its_number_where_its_parse_finds_the_key(tmp_path):
     )
     path = write(tmp_path, text.replace("\n", "\r\n"), "r.toml", b"\xef\xbb\xbf")
     assert write_number(path, 7, stamp(path), "thong-bao-ket-luan")
-    expected = text.replace('"Auto"  #', "7  #").replace("\n", "\r\n")
+    expected = text.replace('"Auto"  #', "7       #").replace("\n", "\r\n")
     assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
 
 
@@ -249,7 +305,7 @@ def test_a_link_keeps_pointing_at_the_record_that_takes_the_number(tmp_path):
     link.symlink_to(record)
     assert write_number(link, 7, stamp(link), "thong-bao-ket-luan")
     assert link.is_symlink() and link.resolve() == record
-    assert record.read_text("utf-8") == RECORD.replace("auto    # văn thư", "7    # văn thư")
+    assert record.read_text("utf-8") == RECORD.replace("auto    # văn thư", "7       # văn thư")
     assert sorted(p.name for p in (tmp_path / "chung").iterdir()) == ["tb.yaml"]
 
 

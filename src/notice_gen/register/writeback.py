@@ -1,6 +1,12 @@
 """Write a number taken from the register back into its record file: only the value of
 `number: auto` changes (comments, layout, line endings, BOM kept), atomically, and never
-over a file that changed since it was read."""
+over a file that changed since it was read.
+
+When a comment follows on the line (`number: auto      # số do sổ cấp`, as the starters
+write it), the number and spaces take the room of `auto` and the comment keeps its column:
+those few bytes are written in place, in one write inside one 512-byte sector, so that a
+power cut leaves the old line or the new one, and the file keeps its owner, permissions and
+links. Otherwise a new file with the number replaces the record (`atomic_write`)."""
 
 from __future__ import annotations
 
@@ -17,13 +23,14 @@ import yaml
 from ..atomic import atomic_write
 from ..errors import OutputError, RecordError
 from ..i18n import _
-from ..record.limits import head_and_status
+from ..record.limits import MAX_FILE_BYTES, head_and_status
 from ..record.load import read
 
 AUTO = "auto"
 # a file's times tell a change only past their grain (2 s on FAT): a file changed less
 # than this before it is read is compared by its bytes, as git does its racy entries
 SETTLED_NS = 2_000_000_000
+SECTOR = 512  # the smallest unit a disk writes whole
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: marks count characters too
 # a line of YAML or JSON that is `number: auto` (its value in group 1) and a comment
 _AUTO_LINE = re.compile(
@@ -94,19 +101,29 @@ def write_number(
     span = line and _line_span(raw, line, toml)
     if not span and (toml or (span := _parsed_span(raw, kind)) is None):
         return False
-    _replace(path, raw[: span[0]] + b"%d" % number + raw[span[1] :], fingerprint, durable)
+    start, end = span
+    digits, room = b"%d" % number, _room(raw, start, end)
+    if len(digits) < room and start // SECTOR == (start + room - 1) // SECTOR:
+        _in_place(path, start, digits.ljust(room), fingerprint, durable)
+    else:
+        _replace(path, raw[:start] + digits + raw[end:], fingerprint, durable)
     return True
+
+
+def _room(raw: bytes, start: int, end: int) -> int:
+    """How many bytes from `start` the value ending at `end` and the spaces after it fill
+    before a comment on its line (`auto     # …`); 0 when no comment follows."""
+    stop = end
+    while raw[stop : stop + 1] == b" ":
+        stop += 1
+    return stop - start if stop > end and raw[stop : stop + 1] == b"#" else 0
 
 
 def unchanged(path: Path, fingerprint: str) -> bytes:
     """The file at `path`, when it still has the bytes whose fingerprint was taken; else
     `OutputError`."""
     raw, now = snapshot(path)
-    if now.partition(" ")[0] != fingerprint.partition(" ")[0]:
-        raise OutputError(
-            _("{path} changed while its document was being made; its number was not written "
-              "back: render it again").format(path=path)
-        )  # fmt: skip
+    _compare(path, now, fingerprint)
     return raw
 
 
@@ -114,20 +131,39 @@ def untouched(path: Path, fingerprint: str) -> int:
     """`unchanged`, without reading the file when its status is still the one seen;
     returns the file's mode. The file is opened, not only looked up: a network file system
     then asks its server (close-to-open) instead of answering from its cache."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        unchanged(path, fingerprint)  # says why it cannot be read
+        raise
+    try:
+        return stat.S_IMODE(_same(path, fd, fingerprint).st_mode)
+    finally:
+        os.close(fd)
+
+
+def _same(path: Path, fd: int, fingerprint: str) -> os.stat_result:
+    """The status of the open file `fd` (`path`) when it still has the bytes whose
+    fingerprint was taken: told by its status when that was seen, else by its bytes."""
+    status = os.fstat(fd)
     seen = fingerprint.partition(" ")[2]
-    if seen:
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-            try:
-                status = os.fstat(fd)
-            finally:
-                os.close(fd)
-            if _status(status) == seen:
-                return stat.S_IMODE(status.st_mode)
-        except OSError:
-            pass
-    unchanged(path, fingerprint)
-    return stat.S_IMODE(os.stat(path).st_mode)
+    if seen and _status(status) == seen:
+        return status
+    parts, left = [], MAX_FILE_BYTES + 1
+    if stat.S_ISREG(status.st_mode):
+        while left and (part := os.pread(fd, min(left, 1 << 16), MAX_FILE_BYTES + 1 - left)):
+            parts.append(part)
+            left -= len(part)
+    _compare(path, hashlib.sha256(b"".join(parts)).hexdigest(), fingerprint)
+    return status
+
+
+def _compare(path: Path, now: str, fingerprint: str) -> None:
+    if now.partition(" ")[0] != fingerprint.partition(" ")[0]:
+        raise OutputError(
+            _("{path} changed while its document was being made; its number was not written "
+              "back: render it again").format(path=path)
+        )  # fmt: skip
 
 
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
@@ -203,24 +239,55 @@ def _toml_line(path: Path, raw: bytes, kind: str | None) -> int | None:
     return source.positions.get((*place, "number"), (path, None))[1]
 
 
+def _writable(path: Path, mode: int) -> int:
+    """`mode`, when the owner may write the file (root may write any: the bit decides)."""
+    if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise _read_only(path)
+    return mode
+
+
+def _read_only(path: Path) -> OutputError:
+    return OutputError(
+        _("{path} is read-only; its number was not written back: make it writable and render "
+          "it again").format(path=path)
+    )  # fmt: skip
+
+
+def _cannot(path: Path, exc: OSError) -> OutputError:
+    return OutputError(_("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror))
+
+
+def _in_place(path: Path, offset: int, data: bytes, fingerprint: str, durable: bool) -> None:
+    """Write `data` at `offset` of the record file `path` (the file a link points to) while
+    it is still the file that was read and is not read-only."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NONBLOCK)
+    except PermissionError:
+        raise _read_only(path) from None
+    except OSError as exc:
+        raise _cannot(path, exc) from None
+    try:
+        _writable(path, stat.S_IMODE(_same(path, fd, fingerprint).st_mode))
+        view = memoryview(data)
+        while view:  # one write: a few bytes are never cut short but by an error
+            view = view[os.pwrite(fd, view, offset + len(data) - len(view)) :]
+        if durable:
+            os.fsync(fd)
+    except OSError as exc:
+        raise _cannot(path, exc) from None
+    finally:
+        os.close(fd)
+
+
 def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> None:
     """`content` over the record file `path` (over the file a link there points to) with
     its mode, atomically, while it is still the file that was read (`fingerprint`) and is
     not read-only."""
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path
-
-    def ready() -> int:
-        mode = untouched(path, fingerprint)
-        if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
-            raise OutputError(
-                _("{path} is read-only; its number was not written back: make it writable "
-                  "and render it again").format(path=path)
-            )  # fmt: skip
-        return mode
-
     try:
-        atomic_write(target, content, durable=durable, ready=ready)
+        atomic_write(
+            target, content, durable=durable,
+            ready=lambda: _writable(path, untouched(path, fingerprint)),
+        )  # fmt: skip
     except OSError as exc:
-        raise OutputError(
-            _("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror)
-        ) from None
+        raise _cannot(path, exc) from None
