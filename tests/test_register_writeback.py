@@ -59,37 +59,107 @@ def test_a_number_before_a_comment_is_written_into_the_same_file(tmp_path):
     assert "number: 1234    # văn thư" in (tmp_path / "ban-chung.yaml").read_text("utf-8")
 
 
+ROOM = len("auto    ")  # `auto` and the spaces before the comment, in RECORD
+
+
+def padded(end: int) -> str:
+    """RECORD after a comment line that puts the end of its `number:` room at byte `end`."""
+    at = len(RECORD[: RECORD.index("number: auto")].encode("utf-8")) + len("number: ") + ROOM
+    return "# " + "x" * (end - at - 3) + "\n" + RECORD
+
+
 @pytest.mark.parametrize(
-    ("number", "line"),
+    ("text", "number", "line", "in_place"),
     [
-        (123456789, "number: 123456789    # văn thư"),  # longer than `auto` and its spaces
-        (7, "number: 7    # văn thư"),  # `auto` across a sector of the disk, at byte 512
+        (RECORD, 123456789, "number: 123456789    # văn thư", False),  # longer than the room
+        (padded(512), 7, "number: 7       # văn thư", True),  # the room ends at byte 511
+        (padded(513), 7, "number: 7    # văn thư", False),  # across bytes 511 and 512
     ],
 )
-def test_a_number_that_cannot_be_written_in_place_replaces_the_file(tmp_path, number, line):
-    at = len(RECORD[: RECORD.index("number: auto")].encode("utf-8")) + len("number: au")
-    padding = "# " + "x" * (512 - at - 3) + "\n" if number == 7 else ""
-    path = write(tmp_path, padding + RECORD)
-    if padding:
-        assert path.read_bytes().index(b"number: auto") + len("number: au") == 512
-    before = path.stat().st_ino
+def test_a_number_written_in_place_stays_inside_one_sector(tmp_path, text, number, line, in_place):
+    """In place only inside one 512-byte sector of the disk; else a new file replaces
+    the record (a hard link to it keeps the old text)."""
+    path = write(tmp_path, text)
+    os.link(path, tmp_path / "ban-chung.yaml")
     assert write_number(path, number, stamp(path), "thong-bao-ket-luan")
-    assert path.read_text("utf-8") == padding + RECORD.replace("number: auto    # văn thư", line)
-    assert path.stat().st_ino != before  # a new file, renamed over the record
+    expected = text.replace("number: auto    # văn thư", line)
+    assert path.read_text("utf-8") == expected
+    linked = (tmp_path / "ban-chung.yaml").read_text("utf-8")
+    assert linked == (expected if in_place else text)
 
 
-def test_a_kind_without_its_own_block_does_not_take_the_top_level_number(tmp_path):
+def test_a_record_saved_long_before_is_written_in_place_without_reading_it_again(
+    tmp_path, monkeypatch
+):
     path = write(tmp_path, RECORD)
-    assert not write_number(path, 3, stamp(path), "bien-ban")
-    assert path.read_text("utf-8") == RECORD
+    later(monkeypatch, path)
+    _raw, before = snapshot(path)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(os, "pread", refuse)
+    assert write_number(path, 7, before, "thong-bao-ket-luan", raw=_raw)
+    assert "number: 7       # văn thư" in path.read_text("utf-8")
 
 
-def test_crlf_and_bom_are_kept(tmp_path):
-    crlf = RECORD.replace("\n", "\r\n")
-    path = write(tmp_path, crlf, encoding=b"\xef\xbb\xbf")
-    assert write_number(path, 5, stamp(path), "giay-moi")
-    expected = crlf.replace("  number: auto\r\n", "  number: 5\r\n")
-    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+@pytest.mark.parametrize("save", ["in place", "as a new file"])
+def test_a_save_between_the_comparison_and_the_write_is_told(tmp_path, monkeypatch, save):
+    """An editor saving in the few microseconds between the last comparison and the write:
+    the number may land in the clerk's new text or in the old file, and the clerk is told
+    to look, never told it was written."""
+    path = write(tmp_path, RECORD)
+    before, pwrite = stamp(path), os.pwrite
+    edited = "kind: thong-bao-ket-luan\nnumber: 3\n"
+
+    def saved_meanwhile(fd: int, data: bytes, offset: int) -> int:
+        if save == "in place":
+            path.write_text(edited, "utf-8")
+        else:
+            (tmp_path / "moi.yaml").write_text(edited, "utf-8")
+            os.replace(tmp_path / "moi.yaml", path)
+        return pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", saved_meanwhile)
+    with pytest.raises(OutputError, match=r"tb.yaml was saved while its number was being "
+                       r"written into it: open it to check it, then render it again"):  # fmt: skip
+        write_number(path, 7, before, "thong-bao-ket-luan")
+
+
+def test_a_failure_told_when_the_record_is_closed_is_an_error(tmp_path, monkeypatch):
+    """A network file system may report a failed write only when the file is closed."""
+    path = write(tmp_path, RECORD)
+    before, close, pwrite, written = stamp(path), os.close, os.pwrite, []
+
+    def remember(fd: int, data: bytes, offset: int) -> int:
+        written.append(fd)
+        return pwrite(fd, data, offset)
+
+    def quota(fd: int) -> None:
+        close(fd)
+        if fd in written:
+            raise OSError(122, "Disk quota exceeded")
+
+    monkeypatch.setattr(os, "pwrite", remember)
+    monkeypatch.setattr(os, "close", quota)
+    with pytest.raises(OutputError, match=r"tb.yaml: cannot write: Disk quota exceeded"):
+        write_number(path, 7, before, "thong-bao-ket-luan")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a comment right after a quoted value: the number keeps a space before it
+        ("kind: thong-bao-ket-luan\nnumber: 'auto'# số\n",
+         "kind: thong-bao-ket-luan\nnumber: 7 # số\n"),
+        # an anchor on the value: not written into (the clerk is told to write it)
+        ("kind: thong-bao-ket-luan\nnumber: &n auto   # c\nx: *n\n", None),
+    ],
+)  # fmt: skip
+def test_values_written_otherwise_stay_valid_yaml(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    assert write_number(path, 7, stamp(path), "thong-bao-ket-luan") == (expected is not None)
+    assert path.read_text("utf-8") == (expected or text)
 
 
 def test_flow_mappings_quotes_json_and_toml(tmp_path):

@@ -6,7 +6,8 @@ When a comment follows on the line (`number: auto      # số do sổ cấp`, as
 write it), the number and spaces take the room of `auto` and the comment keeps its column:
 those few bytes are written in place, in one write inside one 512-byte sector, so that a
 power cut leaves the old line or the new one, and the file keeps its owner, permissions and
-links. Otherwise a new file with the number replaces the record (`atomic_write`)."""
+links. Otherwise a new file with the number, and the record's permissions, replaces the
+record (`atomic_write`): a hard link to it keeps the old text."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ _AUTO_LINE = re.compile(
     rb"""[ \t]*(?:number|"number"|'number')[ \t]*:[ \t]*"""
     rb"""("(?i:auto)"|'(?i:auto)'|(?i:auto))[ \t]*,?(?:[ \t]+#[^\n]*)?\r?"""
 )
+_VALUE = re.compile(rb"""(["']?)(?i:auto)\1""")  # the value alone, quoted or not
 _OTHER_BREAKS = re.compile("\r(?!\n)|\x85|\u2028|\u2029".encode())  # YAML's, besides \n
 _TOML_AUTO_LINE = re.compile(  # the same in TOML: `number = "auto"`, `giay-moi.number = …`
     rb"""[ \t]*(?:[^=\n]*\.[ \t]*)?(?:number|"number"|'number')[ \t]*=[ \t]*"""
@@ -102,11 +104,14 @@ def write_number(
     if not span and (toml or (span := _parsed_span(raw, kind)) is None):
         return False
     start, end = span
+    if not _VALUE.fullmatch(raw, start, end):  # more than the value: `&anchor auto`
+        return False
     digits, room = b"%d" % number, _room(raw, start, end)
     if len(digits) < room and start // SECTOR == (start + room - 1) // SECTOR:
         _in_place(path, start, digits.ljust(room), fingerprint, durable)
     else:
-        _replace(path, raw[:start] + digits + raw[end:], fingerprint, durable)
+        spaced = digits + b" " if raw[end : end + 1] == b"#" else digits  # `'auto'# …`
+        _replace(path, raw[:start] + spaced + raw[end:], fingerprint, durable)
     return True
 
 
@@ -134,8 +139,8 @@ def untouched(path: Path, fingerprint: str) -> int:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
-        unchanged(path, fingerprint)  # says why it cannot be read
-        raise
+        unchanged(path, fingerprint)  # says why it cannot be read, or that it changed
+        raise _changed(path) from None  # gone, then back: saved again meanwhile
     try:
         return stat.S_IMODE(_same(path, fd, fingerprint).st_mode)
     finally:
@@ -160,10 +165,14 @@ def _same(path: Path, fd: int, fingerprint: str) -> os.stat_result:
 
 def _compare(path: Path, now: str, fingerprint: str) -> None:
     if now.partition(" ")[0] != fingerprint.partition(" ")[0]:
-        raise OutputError(
-            _("{path} changed while its document was being made; its number was not written "
-              "back: render it again").format(path=path)
-        )  # fmt: skip
+        raise _changed(path)
+
+
+def _changed(path: Path) -> OutputError:
+    return OutputError(
+        _("{path} changed while its document was being made; its number was not written "
+          "back: render it again").format(path=path)
+    )  # fmt: skip
 
 
 def _yaml_span(text: str, kind: str | None) -> tuple[int, int] | None:
@@ -259,7 +268,8 @@ def _cannot(path: Path, exc: OSError) -> OutputError:
 
 def _in_place(path: Path, offset: int, data: bytes, fingerprint: str, durable: bool) -> None:
     """Write `data` at `offset` of the record file `path` (the file a link points to) while
-    it is still the file that was read and is not read-only."""
+    it is still the file that was read and is not read-only; a save that comes between the
+    comparison and the write is told, not passed over."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NONBLOCK)
     except PermissionError:
@@ -267,16 +277,28 @@ def _in_place(path: Path, offset: int, data: bytes, fingerprint: str, durable: b
     except OSError as exc:
         raise _cannot(path, exc) from None
     try:
-        _writable(path, stat.S_IMODE(_same(path, fd, fingerprint).st_mode))
-        view = memoryview(data)
-        while view:  # one write: a few bytes are never cut short but by an error
-            view = view[os.pwrite(fd, view, offset + len(data) - len(view)) :]
-        if durable:
-            os.fsync(fd)
+        try:
+            before = _same(path, fd, fingerprint)
+            _writable(path, stat.S_IMODE(before.st_mode))
+            view = memoryview(data)
+            while view:  # one write: a few bytes are never cut short but by an error
+                view = view[os.pwrite(fd, view, offset + len(data) - len(view)) :]
+            if durable:
+                os.fsync(fd)
+            after, named = os.fstat(fd), os.stat(path)
+        finally:
+            os.close(fd)  # a network file system may say here that the write failed
+    except FileNotFoundError:
+        raise _changed(path) from None
     except OSError as exc:
         raise _cannot(path, exc) from None
-    finally:
-        os.close(fd)
+    if after.st_size != before.st_size or (named.st_dev, named.st_ino) != (
+        after.st_dev, after.st_ino,
+    ):  # fmt: skip
+        raise OutputError(
+            _("{path} was saved while its number was being written into it: open it to check "
+              "it, then render it again").format(path=path)
+        )  # fmt: skip
 
 
 def _replace(path: Path, content: bytes, fingerprint: str, durable: bool) -> None:
