@@ -13,11 +13,10 @@ the disk's.
 Nothing is deleted until the end: on a file system without a journal (this machine's
 ext4), Linux does not reuse an inode deleted in the last minute (six while its block is
 unwritten), and creating a file then costs one step per such inode in its group; a
-round's clean-up would slow the next round. Writing a number back renames a new record
-file over the old one: ext4 then starts writing the new file to disk at once (its
-`auto_da_alloc`, which keeps a replaced file whole after a power cut: the batch syncs
-nothing) and frees the old inode, which on such a disk slows every later file of the batch.
-A folder batch with `number: auto` pays both on a disk, neither on /dev/shm.
+round's clean-up would slow the next round (and a run's, the next run within minutes).
+The records say `number: auto  # …`: the number is written into them in place, as the
+starters' records take it; a record without a comment after `auto` is replaced by a new
+file instead, which frees an inode per record.
     python bench/register.py [--records N] [--rounds R] [--register postgresql://…]
 """
 
