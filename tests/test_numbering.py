@@ -211,6 +211,20 @@ def test_the_write_back_changes_only_the_number_and_keeps_the_comments(tmp_path)
     assert (tmp_path / "so-van-ban-di.sqlite").is_file()  # the default register
 
 
+def test_a_starter_says_how_to_ask_the_register_and_takes_its_number_in_place(tmp_path):
+    """The starter's `number:` comment names `auto`; set so, the record's line shows the
+    number with the comment where it was, as the clerk wrote it."""
+    result = cli("new", "thong-bao-ket-luan", "--profile", "nd30")
+    line = next(x for x in result.output.split("\n") if x.startswith("number:"))
+    assert "auto: số tiếp theo của sổ đăng ký" in line
+    asked = line.replace("number: 5   ", "number: auto")
+    (tmp_path / "tb.yaml").write_text(result.output.replace(line, asked), "utf-8")
+    assert cli("render", "tb.yaml").exit_code == 0
+    assert number_line(tmp_path / "output" / "tb.docx").startswith("Số: 01/")
+    numbered = "number: 1" + " " * (len("auto") - 1) + asked.removeprefix("number: auto")
+    assert numbered in (tmp_path / "tb.yaml").read_text("utf-8").split("\n")
+
+
 def test_without_auto_and_without_a_register_no_register_file_is_made(tmp_path):
     state(tmp_path / "hop" / "tb.yaml", number="5")
     assert cli("render", "hop/tb.yaml").exit_code == 0
