@@ -92,13 +92,7 @@ def test_a_record_saved_long_before_is_written_in_place_without_reading_it_again
     tmp_path, monkeypatch
 ):
     path = write(tmp_path, RECORD)
-    later(monkeypatch, path)
-    _raw, before = snapshot(path)
-
-    def refuse(*args: object) -> None:
-        raise AssertionError("read again")
-
-    monkeypatch.setattr(os, "pread", refuse)
+    _raw, before = read_long_after(monkeypatch, path)
     assert write_number(path, 7, before, "thong-bao-ket-luan", raw=_raw)
     assert "number: 7       # văn thư" in path.read_text("utf-8")
 
@@ -208,6 +202,19 @@ def later(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(writeback.time, "time_ns", lambda: now() + 10**10)
 
 
+def read_long_after(monkeypatch: pytest.MonkeyPatch, path: Path) -> tuple[bytes, str]:
+    """`snapshot` of `path` as `later` reads it; any further read of it then fails."""
+    later(monkeypatch, path)
+    taken = snapshot(path)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(writeback, "head_and_status", refuse)
+    monkeypatch.setattr(writeback, "head_of", refuse)
+    return taken
+
+
 @pytest.mark.parametrize("old", [True, False])
 def test_an_edit_in_place_of_the_same_size_is_seen(tmp_path, monkeypatch, old):
     path = write(tmp_path, RECORD)
@@ -235,14 +242,7 @@ def test_a_file_saved_again_unchanged_still_takes_its_number(tmp_path, monkeypat
 
 def test_an_untouched_file_is_not_read_again(tmp_path, monkeypatch):
     path = write(tmp_path, RECORD)
-    later(monkeypatch, path)
-    _raw, before = snapshot(path)
-
-    def refuse(*args: object) -> None:
-        raise AssertionError("read again")
-
-    monkeypatch.setattr(writeback, "head_and_status", refuse)
-    monkeypatch.setattr(os, "pread", refuse)
+    _raw, before = read_long_after(monkeypatch, path)
     writeback.untouched(path, before)  # its status is the one seen: not read
     path.touch()
     with pytest.raises(AssertionError, match="read again"):

@@ -55,15 +55,20 @@ def head_and_status(path: str | Path) -> tuple[bytes, os.stat_result]:
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
         status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            return b"", status
-        parts, left = [], MAX_FILE_BYTES + 1
-        while left and (part := os.read(fd, min(left, 1 << 16))):
-            parts.append(part)
-            left -= len(part)
-        return b"".join(parts), status
+        return head_of(fd, status), status
     finally:
         os.close(fd)
+
+
+def head_of(fd: int, status: os.stat_result) -> bytes:
+    """`head` of the file open as `fd` (just opened, its `status`)."""
+    if not stat.S_ISREG(status.st_mode):
+        return b""
+    parts, left = [], MAX_FILE_BYTES + 1
+    while left and (part := os.read(fd, min(left, 1 << 16))):
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
 
 
 def check_size(path: Path, size: int) -> None:

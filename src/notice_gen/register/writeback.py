@@ -24,7 +24,7 @@ import yaml
 from ..atomic import atomic_write
 from ..errors import OutputError, RecordError
 from ..i18n import _
-from ..record.limits import MAX_FILE_BYTES, head_and_status
+from ..record.limits import head_and_status, head_of
 from ..record.load import read
 
 AUTO = "auto"
@@ -154,12 +154,7 @@ def _same(path: Path, fd: int, fingerprint: str) -> os.stat_result:
     seen = fingerprint.partition(" ")[2]
     if seen and _status(status) == seen:
         return status
-    parts, left = [], MAX_FILE_BYTES + 1
-    if stat.S_ISREG(status.st_mode):
-        while left and (part := os.pread(fd, min(left, 1 << 16), MAX_FILE_BYTES + 1 - left)):
-            parts.append(part)
-            left -= len(part)
-    _compare(path, hashlib.sha256(b"".join(parts)).hexdigest(), fingerprint)
+    _compare(path, hashlib.sha256(head_of(fd, status)).hexdigest(), fingerprint)
     return status
 
 
