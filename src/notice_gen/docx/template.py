@@ -25,6 +25,7 @@ from types import CodeType
 from typing import Any
 
 import jinja2
+from isal import isal_zlib
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
@@ -224,9 +225,9 @@ class Template:
             if part.stored:
                 entries.append(part.stored)
             elif not part.properties:
-                entries.append(_compressed(self._render_part(part, context), 1))
+                entries.append(_compressed(self._render_part(part, context), fast=True))
             elif values is None:
-                entries.append(_compressed(part.properties, 1))
+                entries.append(_compressed(part.properties, fast=True))
             else:
                 entries.append(self._properties(part, tuple(values.items())))
         return _zip(self.names, entries)
@@ -336,12 +337,15 @@ def _constant(tree: jinja2.nodes.Template) -> bool:
 def _filled(part: str, xml: bytes, values: tuple[tuple[str, str], ...]) -> bytes:
     """A document properties part with `values` written in, compressed (`_compressed`),
     kept for the next document."""
-    return _compressed(properties.fill(part, xml, dict(values)), 1)
+    return _compressed(properties.fill(part, xml, dict(values)), fast=True)
 
 
-def _compressed(data: bytes, level: int = 6) -> bytes:
-    """CRC, sizes and raw deflate data of one zip member, packed for `_zip`."""
-    body = zlib.compress(data, level, wbits=-15)
+def _compressed(data: bytes, fast: bool = False) -> bytes:
+    """CRC, sizes and raw deflate data of one zip member, packed for `_zip`: a member
+    of every document (`fast`) through ISA-L's deflate, three times as fast as zlib's
+    fastest and leaving the caches warm for the next document; a member kept with the
+    template through zlib's default level."""
+    body = isal_zlib.compress(data, 1, wbits=-15) if fast else zlib.compress(data, 6, wbits=-15)
     return struct.pack("<III", zlib.crc32(data), len(body), len(data)) + body
 
 
