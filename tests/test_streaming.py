@@ -10,6 +10,7 @@ from pathlib import Path
 from conftest import DATA
 from helpers import cli
 from notice_gen.pipeline import batch as engine
+from notice_gen.pipeline.chunks import spans
 
 SAMPLE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 
@@ -74,3 +75,15 @@ def test_a_records_list_is_read_by_the_worker_entry_by_entry(tmp_path):
     results = engine.run(jobs, out, workers=2)
     assert [r.status for r in results] == ["written", "written"], [r.error for r in results]
     assert sorted(p.name for p in Path(out).glob("*.docx")) == ["many-1.docx", "many-2.docx"]
+
+
+def test_chunks_take_every_job_once_in_order_and_shrink_towards_the_end(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    for total in (1, 7, 100, 2000):
+        chunks = spans(total)
+        assert [job for chunk in chunks for job in chunk] == list(range(total))
+        assert max(len(chunk) for chunk in chunks) <= 64
+    sizes = [len(chunk) for chunk in spans(2000)]
+    assert sizes[0] == 64  # few messages while much is left
+    assert sizes[-8:] == [4] * 7 + [sizes[-1]] and sizes[-1] <= 4  # the workers end together
+    assert sizes == sorted(sizes, reverse=True)

@@ -35,9 +35,17 @@ class Here:
         return None
 
 
-def size(total: int) -> int:
-    """Jobs per chunk: a few chunks per core, never more than 64 jobs."""
-    return max(1, min(64, total // (4 * (os.cpu_count() or 1))))
+def spans(total: int) -> list[range]:
+    """The chunks of `total` jobs: a few chunks per core, never more than 64 jobs, and
+    smaller as fewer jobs are left (down to 4), so that the workers end together."""
+    share = 4 * (os.cpu_count() or 1)
+    least = max(1, min(4, total // share))
+    out, start = [], 0
+    while start < total:
+        step = max(least, min(64, (total - start) // share))
+        out.append(range(start, min(start + step, total)))
+        start += step
+    return out
 
 
 def in_chunks(
@@ -49,15 +57,14 @@ def in_chunks(
     if pool is None:
         yield from ([result] for result in map(fn, *args))
         return
-    cores, total = os.cpu_count() or 1, len(args[0])
-    step = size(total)
-    starts = iter(range(0, total, step))
+    cores = os.cpu_count() or 1
+    chunks = iter(spans(len(args[0])))
     pending: deque[Future[list[Any]]] = deque()
 
     def submit() -> None:
-        start = next(starts, None)
-        if start is not None:
-            pending.append(pool.submit(_call, fn, *(a[start : start + step] for a in args)))
+        chunk = next(chunks, None)
+        if chunk is not None:
+            pending.append(pool.submit(_call, fn, *(a[chunk.start : chunk.stop] for a in args)))
 
     for _chunk in range(AHEAD * cores):
         submit()
@@ -90,8 +97,7 @@ def two_steps(
     parent answers the chunks whose first step is done, in order, with `then(ready,
     last)`: the arguments of `second` for each (None: not yet, more chunks are needed to
     decide; `last`: no more will come), which runs on the worker of its chunk."""
-    step = size(len(items))
-    spans = iter([items[s : s + step] for s in range(0, len(items), step)])
+    chunks = iter([items[c.start : c.stop] for c in spans(len(items))])
     run, args = first
     firsts: deque[tuple[list[Any], int, Future[Any]]] = deque()
     ready: list[tuple[list[Any], Any]] = []
@@ -105,7 +111,7 @@ def two_steps(
 
     while True:
         while left and len(firsts) + len(seconds) < limit:
-            span = next(spans, None)
+            span = next(chunks, None)
             if span is None:
                 left = False
                 break
