@@ -120,7 +120,6 @@ def render_file(
     template = template_for(record, path, templates)
     name = f"{path.stem}.docx" if kind is None else f"{path.stem}.{kind}.docx"
     output = OutputDir(out_dir)
-    source = source or numbering.source_key(path)
     with numbering.issued(record, path, source, register, fingerprint) as record:
         data = render_record(record, template)
         if check:

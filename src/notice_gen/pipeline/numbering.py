@@ -15,18 +15,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import register  # its names load when first used: a render without one loads none
 from ..errors import NoticeGenError, OutputError, Problem
 from ..i18n import _
 from ..record.limits import head
 from ..record.load import Source
 from ..record.model import AUTO, Record
-from ..register.model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
-from ..register.series import entry_for, series_for
-from ..register.store import DEFAULT_FILE, ENVIRONMENT, open_register
+from ..register import DEFAULT_FILE, ENVIRONMENT
 from ..register.writeback import snapshot, stamp, untouched, write_number
 from .compose import number_line
+
+if TYPE_CHECKING:
+    from ..register import Entry, RegisterError, Request, Series
 
 __all__ = [
     "Numbered",
@@ -44,7 +46,6 @@ __all__ = [
     "numbers_for",
     "plan",
     "request",
-    "source_key",
     "stamp",
     "symbol",
 ]
@@ -74,35 +75,40 @@ def _named(source: str) -> Iterator[None]:
     """Register failures name the document they concern."""
     try:
         yield
-    except DuplicateNumber:
+    except register.DuplicateNumber:
         raise
-    except RegisterError as exc:
-        raise RegisterError(f"{source}: {exc}") from None
+    except register.RegisterError as exc:
+        raise register.RegisterError(f"{source}: {exc}") from None
 
 
 def entry(record: Record, source: str) -> Entry:
     """The book's row of a numbered record."""
     assert isinstance(record.number, int)
-    return entry_for(
-        record, series_for(record), record.number, source=source, symbol=symbol(record)
-    )
+    series = register.series_for(record)
+    return register.entry_for(record, series, record.number, source=source, symbol=symbol(record))
 
 
 @contextmanager
 def issued(
-    record: Record, path: Path, source: str, location: str | None, fingerprint: str | None = None
+    record: Record,
+    path: Path,
+    source: str | None,
+    location: str | None,
+    fingerprint: str | None = None,
 ) -> Iterator[Record]:
-    """Number `record` (read from `path`, known to the register as `source`) for the block,
-    which writes its document. `number: auto` takes the next number, confirmed when the
-    block ends and written back into `path` (`fingerprint`: the file as it was read); a
-    number typed by hand is claimed. A failure in the block gives the number back."""
+    """Number `record` (read from `path`, known to the register as `source`, by default
+    `path` relative to the working folder) for the block, which writes its document.
+    `number: auto` takes the next number, confirmed when the block ends and written back
+    into `path` (`fingerprint`: the file as it was read); a number typed by hand is
+    claimed. A failure in the block gives the number back."""
     auto = record.number == AUTO
     where = in_use(location, auto)
     if where is None:
         yield record
         return
-    with _named(source), open_register(where) as book:
-        series = series_for(record)
+    source = source or register.source_key(path)
+    with _named(source), register.open_register(where) as book:
+        series = register.series_for(record)
         if auto:
             with book.issuing(series, source, record.kind) as number:
                 done = numbered(record, number)
@@ -148,7 +154,7 @@ class Numbered:
     def validated(self) -> Record:
         """The numbered record, or the register's refusal as a `RegisterError`."""
         if self.error or self.record is None:
-            raise RegisterError(self.error)
+            raise register.RegisterError(self.error)
         return self.record
 
     def writable(self) -> None:
@@ -158,7 +164,7 @@ class Numbered:
             try:
                 untouched(Path(self.path), self.fingerprint)
             except OutputError as exc:
-                raise RegisterError(str(exc)) from None
+                raise register.RegisterError(str(exc)) from None
 
     def write_back(self) -> None:
         """Write an `auto` number into its record file, when the file has `number: auto`;
@@ -184,7 +190,7 @@ def job_source(job: Any) -> str:
     number = int(where[1]) if len(where) == 2 and where[1].isdigit() else None
     row = number if where and where[0] == "row" else None
     record = number if where and where[0] == "record" else None
-    return source_key(Path(job.source), row=row, record=record)
+    return register.source_key(Path(job.source), row=row, record=record)
 
 
 def plan(job: Any, load: Callable[[Any, bytes | None], Source]) -> Numbered | None:
@@ -264,12 +270,12 @@ def request(plan: Numbered | None) -> Request | str | None:
         return None
     record = plan.record
     try:
-        series = plan.series = series_for(record)
-    except RegisterError as exc:
+        series = plan.series = register.series_for(record)
+    except register.RegisterError as exc:
         return f"{plan.source}: {exc}"
     if plan.auto:
-        return Request(series, plan.source, record.kind)
-    return Request(
+        return register.Request(series, plan.source, record.kind)
+    return register.Request(
         series, plan.source, record.kind, replace(entry(record, plan.source), status="reserved")
     )
 
@@ -293,7 +299,8 @@ def confirmed(plan: Numbered | None, printed: str = "") -> Entry | None:
     if not isinstance(record.number, int):
         return None
     sign = printed or symbol(record)
-    return entry_for(record, plan.series, record.number, source=plan.source, symbol=sign)
+    series = plan.series
+    return register.entry_for(record, series, record.number, source=plan.source, symbol=sign)
 
 
 class Numbers:
@@ -302,7 +309,7 @@ class Numbers:
     since; the last confirmed, and those of the documents not written released, at the end."""
 
     def __init__(self, where: str | None, maybe: bool = False) -> None:
-        self.book = open_register(where) if where else None
+        self.book = register.open_register(where) if where else None
         self.maybe = maybe  # no register named, but a record may say `auto`: not known yet
         self.taken: dict[int, tuple[Series, int]] = {}  # job index -> its number, reserved
         self.made: dict[int, Entry] = {}  # job index -> its row: written, not confirmed yet
@@ -319,8 +326,8 @@ class Numbers:
         `auto`, no register is used."""
         if not self.maybe:
             return True
-        if any(isinstance(r, Request) and r.entry is None for r in requests):
-            self.book, self.maybe = open_register(in_use(None, auto=True)), False
+        if any(isinstance(r, register.Request) and r.entry is None for r in requests):
+            self.book, self.maybe = register.open_register(in_use(None, auto=True)), False
         elif last:
             self.maybe = False
         return not self.maybe
@@ -336,7 +343,8 @@ class Numbers:
         are kept in `refused`)."""
         if self.book is None:
             return [None] * len(requests)
-        asked = [(i, r) for i, r in zip(indexes, requests, strict=True) if isinstance(r, Request)]
+        pairs = zip(indexes, requests, strict=True)
+        asked = [(i, r) for i, r in pairs if isinstance(r, register.Request)]
         made = list(self.made.values())
         with self.book.together():
             self.book.lock([*(e.series for e in made), *(r.series for _i, r in asked)])
@@ -348,11 +356,11 @@ class Numbers:
         self.made = {}
         taken: list[Taken] = []
         for i, r in zip(indexes, requests, strict=True):
-            if not isinstance(r, Request):
+            if not isinstance(r, register.Request):
                 taken.append(r)
                 continue
             number = next(numbers)
-            if isinstance(number, RegisterError):
+            if isinstance(number, register.RegisterError):
                 taken.append(str(number))
             else:
                 self.taken[i] = (r.series, number)

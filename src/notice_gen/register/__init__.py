@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .book import export
-    from .model import DuplicateNumber, Entry, RegisterError, Series, source_key
+    from .model import DuplicateNumber, Entry, RegisterError, Request, Series, source_key
     from .series import RegisterSettings, entry_for, series_for
     from .store import Register, open_register
     from .writeback import stamp, write_number
+
+DEFAULT_FILE = "so-van-ban-di.sqlite"  # the register used when none is named
+ENVIRONMENT = "NOTICE_GEN_REGISTER"  # names the register to use
 
 _WHERE = {
     "DuplicateNumber": "model",
@@ -24,6 +27,7 @@ _WHERE = {
     "Register": "store",
     "RegisterError": "model",
     "RegisterSettings": "series",
+    "Request": "model",
     "Series": "model",
     "entry_for": "series",
     "export": "book",
@@ -34,11 +38,14 @@ _WHERE = {
     "write_number": "writeback",
 }
 __all__ = [
+    "DEFAULT_FILE",
+    "ENVIRONMENT",
     "DuplicateNumber",
     "Entry",
     "Register",
     "RegisterError",
     "RegisterSettings",
+    "Request",
     "Series",
     "entry_for",
     "export",
@@ -53,4 +60,5 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    value = globals()[name] = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    return value

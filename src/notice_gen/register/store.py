@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import _
+from . import DEFAULT_FILE, ENVIRONMENT
 from .backends import Backend, PostgresBackend, SQLiteBackend
 from .model import DuplicateNumber, Entry, RegisterError, Request, Series
-
-DEFAULT_FILE = "so-van-ban-di.sqlite"
-ENVIRONMENT = "NOTICE_GEN_REGISTER"
 
 # the numbers a document holds: the rows of the index numbers_by_source, which a query
 # uses only when its WHERE says all of this
