@@ -18,7 +18,7 @@ from notice_gen.pipeline.compose import (
 )
 from notice_gen.record.load import Source
 from notice_gen.record.validate import validate
-from notice_gen.rules.wording import DATE, DATE_DRAFT, NUMBER
+from notice_gen.rules.patterns import DATE, DATE_DRAFT, NUMBER
 
 
 def record(profile: str = "nd30", **changes):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..i18n import _
+from ..rules.patterns import ARCHIVE
 from ..rules.profiles import PROFILES, Profile
-from ..rules.wording import ARCHIVE, COMMITTEE, ITEM_DASH, MINUTES, RECIPIENTS_LABEL
+from ..rules.wording import COMMITTEE, ITEM_DASH, MINUTES, RECIPIENTS_LABEL
 from .context import Context
 from .findings import points, span
 from .header import capitals

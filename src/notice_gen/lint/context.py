@@ -10,14 +10,9 @@ from ..docx.reader import Cell, Document, Layout, Para, layout
 from ..i18n import _
 from ..rules.bounds import RULE_SLACK, Span
 from ..rules.metrics import width
+from ..rules.patterns import CV_SUBJECT, DATE_PARTS
 from ..rules.profiles import PAGE_WIDTH, Profile, text_width
-from ..rules.wording import (
-    CV_SUBJECT,
-    DATE_PARTS,
-    DOC_TYPE_NAMES,
-    ORG_SEPARATOR,
-    TITLE_SEPARATOR,
-)
+from ..rules.wording import DOC_TYPE_NAMES, ORG_SEPARATOR, TITLE_SEPARATOR
 from .findings import Finding, points, span
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..docx.reader import Layout
+from ..rules.patterns import DATE
 from ..rules.profiles import PROFILES, Profile
-from ..rules.wording import DATE, PARTY_TITLE, QUOC_HIEU, TIEU_NGU
+from ..rules.wording import PARTY_TITLE, QUOC_HIEU, TIEU_NGU
 from .context import date_of, recipients
 
 

@@ -7,8 +7,8 @@ import unicodedata
 from ..docx.reader import Para
 from ..i18n import _
 from ..record.text import legacy_encoding, legacy_fragment
+from ..rules.patterns import LEGACY_FONT
 from ..rules.profiles import FONT
-from ..rules.wording import LEGACY_FONT
 from .context import Context
 
 BLACK = (None, "auto", "000000")

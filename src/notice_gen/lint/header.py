@@ -5,19 +5,9 @@ from __future__ import annotations
 
 from ..i18n import _
 from ..rules.bounds import RULE_UNDER
+from ..rules.patterns import DATE, DATE_DRAFT, NUMBER, PROVINCE_COMMITTEE, PROVINCE_PARENT
 from ..rules.profiles import Profile
-from ..rules.wording import (
-    DATE,
-    DATE_DRAFT,
-    MINUTES,
-    NUMBER,
-    ORG_SEPARATOR,
-    PARTY_TITLE,
-    PROVINCE_COMMITTEE,
-    PROVINCE_PARENT,
-    QUOC_HIEU,
-    TIEU_NGU,
-)
+from ..rules.wording import MINUTES, ORG_SEPARATOR, PARTY_TITLE, QUOC_HIEU, TIEU_NGU
 from .context import Context
 from .findings import points, span
 

@@ -1,5 +1,5 @@
-"""Fixed texts, patterns and punctuation the rulebooks prescribe, and the helpers
-that bring a clerk's wording into that form."""
+"""Fixed texts and punctuation the rulebooks prescribe, and the helpers that bring a
+clerk's wording into that form (the patterns a printed line is recognised by: `patterns`)."""
 
 from __future__ import annotations
 
@@ -36,23 +36,7 @@ DOC_TYPE_NAMES = (  # type names that open the title block of a "văn bản có 
 )
 MINUTES = DOC_TYPE_NAMES[1]
 
-CODE = r"[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ][A-ZĐa-z0-9]*)*"  # an issuer's code: UBND, VPTU, SNV-TH
-NUMBER = {  # the number line, by regime (number padded below 10, or blank for hand filling)
-    "state": re.compile(r"^Số: (\d{2,}|\s+)?/[A-ZĐ][A-Za-zĐđ]*(-[A-ZĐ0-9][A-Za-zĐđ0-9]*)+$"),
-    "party": re.compile(rf"^Số (\d{{2,}}|\s*)-[A-ZĐ][A-Za-zĐđ]*/{CODE}$"),
-}
-DATE = re.compile(r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm (\d{4})$")
-DATE_DRAFT = re.compile(r"^\S.*, ngày\s+tháng\s+năm( \d{4})?$")  # left blank for hand filling
-DATE_PARTS = re.compile(r", ngày\s*(\d*)\s*tháng\s*(\d*)\s*năm\s*(\d*)\s*$")
-ARCHIVE = {  # the last Nơi nhận line, by regime
-    "state": re.compile(r"^- Lưu: VT(, .+)?\.$"),
-    "party": re.compile(r"^- Lưu (?!.*Lưu:).*\.$"),
-}
-CV_SUBJECT = re.compile(r"^(V/v|về)\s")  # the trích yếu of a công văn, under its number
 COMMITTEE = re.compile(r"TỈNH (ỦY|UỶ)|HUYỆN (ỦY|UỶ)|ĐẢNG (ỦY|UỶ)")  # a Party body's name
-PROVINCE_PARENT = re.compile(r"ĐẢNG BỘ TỈNH")
-PROVINCE_COMMITTEE = re.compile(r"TỈNH (ỦY|UỶ)")
-LEGACY_FONT = re.compile(r"^(\.Vn|VNI[- ])", re.I)  # TCVN3 and VNI fonts: not Unicode
 
 
 _DASH, _TAIL = re.compile(r"^[-–+•]\s*"), re.compile(r"[;,.\s]+$")  # around an entry
