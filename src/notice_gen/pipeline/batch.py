@@ -281,7 +281,7 @@ def _source(job: Job, raw: bytes | None = None) -> Source:
     row or its `records:` entry."""
     base = job.base
     if job.path:
-        source = load(Path(job.path), raw)
+        source = load(Path(job.path), raw or _bytes(job.path))
     elif job.row is not None:
         sheet = Path(job.source)
         row = sheet_row(sheet, job.row, Path(base) if base else None)
@@ -296,6 +296,16 @@ def _source(job: Job, raw: bytes | None = None) -> Source:
     if base:  # the base is validated once, each record over it for what it changes
         source = overlay(_base(base), source)
     return select_kind(source, None, KINDS)
+
+
+def _bytes(path: str) -> bytes | None:
+    """A record file's bytes, read at once (bounded): each file of a folder is read once,
+    past the cache of files read again (`load.read`); None when it cannot be read or is
+    not a regular file, which `load` then words."""
+    try:
+        return head(path) or None
+    except OSError:
+        return None
 
 
 @lru_cache(maxsize=8)
