@@ -87,3 +87,5 @@ def test_chunks_take_every_job_once_in_order_and_shrink_towards_the_end(monkeypa
     assert sizes[0] == 64  # few messages while much is left
     assert sizes[-8:] == [4] * 7 + [sizes[-1]] and sizes[-1] <= 4  # the workers end together
     assert sizes == sorted(sizes, reverse=True)
+    fixed = [len(chunk) for chunk in spans(2000, shrink=False)]
+    assert fixed == [64] * 31 + [16]  # register transactions: as few at the end as before

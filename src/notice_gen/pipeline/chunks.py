@@ -35,11 +35,14 @@ class Here:
         return None
 
 
-def spans(total: int) -> list[range]:
+def spans(total: int, shrink: bool = True) -> list[range]:
     """The chunks of `total` jobs: a few chunks per core, never more than 64 jobs, and
-    smaller as fewer jobs are left (down to 4), so that the workers end together."""
+    with `shrink` smaller as fewer jobs are left (down to 4), so that the workers end
+    together."""
     share = 4 * (os.cpu_count() or 1)
-    least = max(1, min(4, total // share))
+    least = max(1, min(64, total // share))
+    if shrink:
+        least = min(4, least)
     out, start = [], 0
     while start < total:
         step = max(least, min(64, (total - start) // share))
@@ -96,8 +99,10 @@ def two_steps(
     function and how to call it on a chunk; a chunk goes to the least busy worker. The
     parent answers the chunks whose first step is done, in order, with `then(ready,
     last)`: the arguments of `second` for each (None: not yet, more chunks are needed to
-    decide; `last`: no more will come), which runs on the worker of its chunk."""
-    chunks = iter([items[c.start : c.stop] for c in spans(len(items))])
+    decide; `last`: no more will come), which runs on the worker of its chunk. Its chunks
+    keep their size to the end: the parent's answers are register transactions, each
+    synced to disk."""
+    chunks = iter([items[c.start : c.stop] for c in spans(len(items), shrink=False)])
     run, args = first
     firsts: deque[tuple[list[Any], int, Future[Any]]] = deque()
     ready: list[tuple[list[Any], Any]] = []
