@@ -191,7 +191,7 @@ def load() -> str:
 def main() -> None:
     big = int(sys.argv[sys.argv.index("--big") + 1]) if "--big" in sys.argv else 20_000
     count = int(sys.argv[sys.argv.index("--folder") + 1]) if "--folder" in sys.argv else 2_000
-    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 1
+    rounds = max(1, int(sys.argv[sys.argv.index("--rounds") + 1])) if "--rounds" in sys.argv else 1
     jobs = str(os.cpu_count() or 1)
     import notice_gen  # byte-compiled first, as an installed package is
 
@@ -219,7 +219,8 @@ def main() -> None:
             sheets.append(
                 batch([str(sheet), "--base", str(SAMPLE), "-o", str(work / f"b{n}"), "-j", jobs])
             )
-        (folder_s, folder_rss), (sheet_s, sheet_rss) = min(folders), min(sheets)
+        folder_s, sheet_s = min(s for s, _rss in folders), min(s for s, _rss in sheets)
+        folder_rss, sheet_rss = max(r for _s, r in folders), max(r for _s, r in sheets)
         (work / "c").mkdir()
         naive_s = naive(100, work / "c")
         engine_s = engine(500)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -263,3 +266,22 @@ def test_the_2014_notice_is_transcribed_in_full(render):
         r.rstrip(";.") for r in recipients
     ]
     assert "Lê Tấn Lai" in texts(doc.tables[-1].cell(0, 1))
+
+
+def test_a_render_without_a_register_loads_none_of_it(tmp_path):
+    """Start-up: a record with its number typed and no register named opens no database
+    module (the register's names load when first used)."""
+    record = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['notice-gen', 'render', {str(record)!r}, '-o', {str(tmp_path)!r}]\n"
+        "try:\n    runpy.run_module('notice_gen', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "names = ('sqlite3', 'psycopg', 'notice_gen.register.store', 'notice_gen.register.model')\n"
+        "print(sorted(name for name in names if name in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTICE_GEN_REGISTER")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert (tmp_path / "thong-bao-ket-luan-ubnd-lam-dong.docx").is_file()

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import DATA
 from helpers import cli
 from notice_gen.pipeline import batch as engine
-from notice_gen.pipeline.chunks import spans
+from notice_gen.pipeline.chunks import Here, spans, two_steps
 
 SAMPLE = DATA / "thong-bao-ket-luan-ubnd-lam-dong.yaml"
 
@@ -87,5 +87,32 @@ def test_chunks_take_every_job_once_in_order_and_shrink_towards_the_end(monkeypa
     assert sizes[0] == 64  # few messages while much is left
     assert sizes[-8:] == [4] * 7 + [sizes[-1]] and sizes[-1] <= 4  # the workers end together
     assert sizes == sorted(sizes, reverse=True)
-    fixed = [len(chunk) for chunk in spans(2000, shrink=False)]
-    assert fixed == [64] * 31 + [16]  # register transactions: as few at the end as before
+
+
+def test_a_numbered_batch_keeps_its_chunks_whole_to_the_end(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    given: list[int] = []
+
+    def prepare(span: list[int]) -> None:
+        given.append(len(span))
+
+    steps = two_steps(
+        [Here()],
+        list(range(2000)),
+        (prepare, lambda span: (span,)),
+        lambda ready, last: [(len(span),) for span, _asks in ready],
+        lambda size: size,
+    )
+    assert list(steps) == given == [64] * 31 + [16]  # each answer is a register transaction
+
+
+def test_a_record_gone_before_its_worker_reads_it_fails_saying_so(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        shutil.copy(SAMPLE, folder / name)
+    jobs = engine.jobs_from([folder])
+    (folder / "a.yaml").unlink()
+    results = engine.run(jobs, tmp_path / "out", workers=1)
+    assert [r.status for r in results] == ["failed", "written"]
+    assert results[0].error.endswith("a.yaml: cannot read: No such file or directory")

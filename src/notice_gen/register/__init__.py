@@ -58,6 +58,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    """The register's name `name`, loaded from its module on first use and kept here."""
     if name not in _WHERE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = globals()[name] = getattr(import_module(f".{_WHERE[name]}", __name__), name)

@@ -1,6 +1,6 @@
 """The patterns a printed line is recognised by: the number line, the date, the archive
-line, a provincial committee, a legacy font. The checker (`lint`) and the importer match
-them; writing a document needs none, so they are compiled only where a document is read."""
+line, a provincial committee, a legacy font. The checker (`lint`) matches them; writing a
+document needs none, so they are compiled only where a document is checked."""
 
 from __future__ import annotations
 
