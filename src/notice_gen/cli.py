@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from . import cli_support
 from .cli_support import Group, Option, error, later, option, register_option, speak_click, warn
 from .errors import NoticeGenError
 from .i18n import N_, _, choose_language, set_language
@@ -574,21 +575,20 @@ main.commands["preview"].hidden = True  # the older spelling, `notice-gen previe
 
 
 def run() -> None:
-    """Entry point: the language chosen, `main` run, every unexpected failure turned
-    into a message."""
+    """Entry point: the language chosen, `main` run, any unexpected failure a message."""
     args = choose_language(sys.argv[1:], os.environ)
     # notice-gen uses no pydantic plugin; looking for them reads every installed package
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     later("importlib.metadata")  # which pydantic imports all the same: 15 ms of each start
     try:
         main(args, standalone_mode=True)
-    except SystemExit:
-        raise
+    except SystemExit as done:
+        cli_support.leave(done.code)
     except Exception as exc:
         detail = f"{type(exc).__name__}: {exc}"
         message = _("internal error ({detail}); please report it with the record that caused it")
         error(message.format(detail=detail))
-        sys.exit(1)
+        cli_support.leave(1)
 
 
 main.lazy = {  # loaded when used (or listed by --help): the rest starts faster
