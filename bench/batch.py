@@ -8,9 +8,10 @@
   record) over the same template and context, one core;
 - the engine alone: one compiled template rendering the same context in memory;
 - `notice-gen --help` and `notice-gen render` of the sample, each a new process
-  (median of several runs) beside a bare `python -c pass`: once for the same sample again
-  (its lint verdict is remembered, lint/cache.py) and once for a record edited before
-  each run (linted in full); measured first, before the batches leave files to flush.
+  (median of 7 runs, the four commands taken in turn) beside a bare `python -c pass`:
+  once for the same sample again (its lint verdict is remembered, lint/cache.py) and
+  once for a record edited before each run (linted in full); measured first, before the
+  batches leave files to flush.
 The machine (cores, CPU) and its load average are printed with the figures. Documents
 are written where a clerk writes them, in a folder of the working directory (as `output/`
 is); the cost of creating one file there and in /tmp is printed beside, as it varies by
@@ -155,15 +156,18 @@ def engine(records: int) -> float:
     return (time.perf_counter() - start) / records
 
 
-def wall(command: list[str], runs: int = 7, before: Callable[[int], None] | None = None) -> float:
-    times = []
+def walls(commands: list[list[str]], before: Callable[[int], None], runs: int = 7) -> list[float]:
+    """The median wall seconds of each command as a new process, the commands taken in
+    turn `runs` times (so that a slow spell of the host hits them all); `before(n)` is
+    called before each turn."""
+    times: list[list[float]] = [[] for _ in commands]
     for n in range(runs):
-        if before:
-            before(n)
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        before(n)
+        for command, taken in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) for taken in times]
 
 
 def create_cost(folder: Path, files: int = 300) -> float:
@@ -200,9 +204,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         work = Path(tmp)
         with tempfile.TemporaryDirectory(dir=work) as out:  # first: no batch's files to flush
-            bare = wall([sys.executable, "-c", "pass"])
-            help_s = wall([*CLI, "--help"])
-            render_s = wall([*CLI, "render", str(SAMPLE), "-o", out, "--force"])
             edited = Path(out) / "edited.yaml"
             text = SAMPLE.read_text("utf-8")
 
@@ -210,7 +211,15 @@ def main() -> None:
                 number = f"kind: thong-bao-ket-luan\nnumber: {900 + n}"
                 edited.write_text(text.replace("kind: thong-bao-ket-luan", number), "utf-8")
 
-            new_s = wall([*CLI, "render", str(edited), "-o", out, "--force"], before=edit)
+            bare, help_s, render_s, new_s = walls(
+                [
+                    [sys.executable, "-c", "pass"],
+                    [*CLI, "--help"],
+                    [*CLI, "render", str(SAMPLE), "-o", out, "--force"],
+                    [*CLI, "render", str(edited), "-o", out, "--force"],
+                ],
+                before=edit,
+            )
         folder = make_folder(work / "records", count)
         sheet = make_csv(work / "rows.csv", big)
         folders, sheets = [], []
@@ -246,7 +255,7 @@ def main() -> None:
         ("in /tmp", Path(tempfile.gettempdir())),
     ):
         print(f"  {name:<42} {create_cost(where) * 1000:6.3f} ms")
-    print("start-up, median of 7 new processes:")
+    print("start-up, median of 7 new processes, the four taken in turn:")
     for name, seconds in (
         ("python -c pass", bare),
         ("notice-gen --help", help_s),
