@@ -167,7 +167,8 @@ def leave(code: object) -> NoReturn:
     """Exit with `code` as `sys.exit` would, without Python's teardown of every module
     and object (40–100 ms of each command, a third of a `render`): the exit handlers run
     and the standard streams are flushed first. Every file notice-gen writes is written
-    whole and closed before its command returns, so nothing is left to flush."""
+    whole and closed, and every worker it starts has ended, before its command returns:
+    nothing is left to flush or to wait for."""
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1

@@ -40,9 +40,8 @@ def spans(total: int, shrink: bool = True) -> list[range]:
     with `shrink` smaller as fewer jobs are left (down to 4), so that the workers end
     together."""
     share = 4 * (os.cpu_count() or 1)
-    least = max(1, min(64, total // share))
-    if shrink:
-        least = min(4, least)
+    whole = max(1, min(64, total // share))
+    least = min(4, whole) if shrink else whole
     out, start = [], 0
     while start < total:
         step = max(least, min(64, (total - start) // share))
